@@ -1,0 +1,118 @@
+import type { DType, TypedArray } from "../../core/dtype.js";
+import { bytesPerElement, typedArrayFor } from "../../core/dtype.js";
+import type { ArgReduceOp, Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../backend.js";
+import {
+  argReduceKernel, gatherKernel, indexAddKernel, indexSelectKernel, matmulKernel, reduceKernel, scatterAddKernel,
+} from "./kernels.js";
+import { binaryFunction, unaryFunction } from "./math.js";
+import { allocJs, isLinear, jsData, offsetsOf, viewSize } from "./strided.js";
+
+/**
+ * The reference backend: plain TypeScript over typed arrays, float32/float64/int32. It is the
+ * executable specification the fast backend is tested against, so it favours clarity over speed.
+ */
+export class JsBackend implements Backend {
+  readonly name = "js";
+  private bytes = 0;
+
+  alloc(size: number, dtype: DType): Storage {
+    this.bytes += size * bytesPerElement(dtype);
+    return allocJs(size, dtype);
+  }
+
+  free(storage: Storage): void {
+    this.bytes -= storage.size * bytesPerElement(storage.dtype);
+  }
+
+  allocatedBytes(): number {
+    return this.bytes;
+  }
+
+  write(storage: Storage, data: ArrayLike<number>, offset = 0): void {
+    const dst = jsData(storage);
+    if (offset + data.length > dst.length) {
+      throw new Error(`js backend: write of ${data.length} elements at ${offset} overruns a storage of ${dst.length}`);
+    }
+    dst.set(data as ArrayLike<number> & TypedArray, offset);
+  }
+
+  read(view: View): TypedArray {
+    const src = jsData(view.storage);
+    const n = viewSize(view.shape);
+    if (isLinear(view)) return src.slice(view.offset, view.offset + n);
+    const out = typedArrayFor(view.storage.dtype, n);
+    const offs = offsetsOf(view);
+    for (let i = 0; i < n; i++) out[i] = src[offs[i]];
+    return out;
+  }
+
+  copy(src: View, dst: View): void {
+    const s = jsData(src.storage), d = jsData(dst.storage);
+    const so = offsetsOf(src), dO = offsetsOf(dst);
+    for (let i = 0; i < so.length; i++) d[dO[i]] = s[so[i]];
+  }
+
+  fill(dst: View, value: number): void {
+    const d = jsData(dst.storage);
+    const offs = offsetsOf(dst);
+    for (let i = 0; i < offs.length; i++) d[offs[i]] = value;
+  }
+
+  unary(op: UnaryOp, x: View, out: Storage, p0?: number, p1?: number): void {
+    const f = unaryFunction(op, p0, p1);
+    const s = jsData(x.storage), d = jsData(out);
+    if (isLinear(x)) {
+      const base = x.offset;
+      for (let i = 0; i < d.length; i++) d[i] = f(s[base + i]);
+      return;
+    }
+    const offs = offsetsOf(x);
+    for (let i = 0; i < offs.length; i++) d[i] = f(s[offs[i]]);
+  }
+
+  binary(op: BinaryOp, a: View, b: View, out: Storage): void {
+    const f = binaryFunction(op);
+    const A = jsData(a.storage), B = jsData(b.storage), d = jsData(out);
+    if (isLinear(a) && isLinear(b)) {
+      const oa = a.offset, ob = b.offset;
+      for (let i = 0; i < d.length; i++) d[i] = f(A[oa + i], B[ob + i]);
+      return;
+    }
+    const offA = offsetsOf(a), offB = offsetsOf(b);
+    for (let i = 0; i < d.length; i++) d[i] = f(A[offA[i]], B[offB[i]]);
+  }
+
+  where(cond: View, a: View, b: View, out: Storage): void {
+    const C = jsData(cond.storage), A = jsData(a.storage), B = jsData(b.storage), d = jsData(out);
+    const oc = offsetsOf(cond), oa = offsetsOf(a), ob = offsetsOf(b);
+    for (let i = 0; i < d.length; i++) d[i] = C[oc[i]] !== 0 ? A[oa[i]] : B[ob[i]];
+  }
+
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: Storage): void {
+    reduceKernel(op, x, axes, out);
+  }
+
+  argReduce(op: ArgReduceOp, x: View, axis: number, out: Storage): void {
+    argReduceKernel(op, x, axis, out);
+  }
+
+  matmul(a: View, b: View, out: Storage, accumulate = false): void {
+    matmulKernel(a, b, out, accumulate);
+  }
+
+  gather(x: View, dim: number, index: View, out: Storage): void {
+    gatherKernel(x, dim, index, out);
+  }
+
+  scatterAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
+    scatterAddKernel(out, outShape, dim, index, src);
+  }
+
+  indexSelect(x: View, dim: number, index: View, out: Storage): void {
+    indexSelectKernel(x, dim, index, out);
+  }
+
+  indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
+    indexAddKernel(out, outShape, dim, index, src);
+  }
+}

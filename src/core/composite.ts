@@ -1,0 +1,83 @@
+/**
+ * Ops built from differentiable primitives: they need no backward of their own, so they work on
+ * every backend and their gradients come for free.
+ */
+import { noGrad } from "./autograd.js";
+import { normalizeAxes, normalizeAxis, shapeSize } from "./shape.js";
+import type { Tensor } from "./tensor.js";
+import { add, cast, div, erf, exp, log, mul, sigmoid, softplus, sqrt, sub, tanh } from "./ops/elementwise.js";
+import { max, sum, type Dims } from "./ops/reduce.js";
+import { floatTypeOf } from "./dtype.js";
+
+function reducedCount(x: Tensor, dim: Dims, op: string): number {
+  return shapeSize(normalizeAxes(op, dim, x.ndim).map((a) => x.shape[a]));
+}
+
+export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  const n = reducedCount(x, dim, "mean");
+  return div(sum(cast(x, floatTypeOf(x.dtype)), dim, keepDim), n);
+}
+
+export interface VarianceOptions {
+  /** Subtract `correction` from the count (1 = unbiased, Bessel; 0 = population). Default 1. */
+  correction?: number;
+  /** PyTorch's older flag: true is correction 1, false is correction 0. */
+  unbiased?: boolean;
+  keepDim?: boolean;
+}
+
+export function variance(x: Tensor, dim?: Dims, options: VarianceOptions = {}): Tensor {
+  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
+  const n = reducedCount(x, dim, "var");
+  const xf = cast(x, floatTypeOf(x.dtype));
+  const centered = sub(xf, mean(xf, dim, true));
+  return div(sum(mul(centered, centered), dim, options.keepDim ?? false), Math.max(n - correction, 0));
+}
+
+export function std(x: Tensor, dim?: Dims, options: VarianceOptions = {}): Tensor {
+  return sqrt(variance(x, dim, options));
+}
+
+/** log(sum(exp(x))) with the max subtracted first so large inputs do not overflow. */
+export function logsumexp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  const shift = noGrad(() => {
+    const m = max(x, dim, true);
+    // an all -inf (or inf) row would give inf - inf = NaN; shift by 0 there instead
+    return mul(m, m.abs().lt(Infinity));
+  });
+  const summed = log(sum(exp(sub(x, shift)), dim, true));
+  const out = add(summed, shift);
+  return keepDim ? out : out.squeeze(normalizeAxes("logsumexp", dim, x.ndim));
+}
+
+export function softmax(x: Tensor, dim = -1): Tensor {
+  const axis = normalizeAxis("softmax", dim, x.ndim);
+  const shift = noGrad(() => max(x, axis, true));
+  const e = exp(sub(x, shift));
+  return div(e, sum(e, axis, true));
+}
+
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  const axis = normalizeAxis("logSoftmax", dim, x.ndim);
+  return sub(x, logsumexp(x, axis, true));
+}
+
+/** GELU: x·Φ(x) exactly (erf), or the tanh approximation of Hendrycks & Gimpel. */
+export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  if (approximate === "tanh") {
+    const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(x, 0.5), add(tanh(inner), 1));
+  }
+  if (approximate !== "none") throw new Error(`gelu: approximate must be "none" or "tanh", got "${String(approximate)}"`);
+  return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
+}
+
+/** SiLU (swish): x·sigmoid(x). */
+export function silu(x: Tensor): Tensor {
+  return mul(x, sigmoid(x));
+}
+
+/** log(sigmoid(x)) = -softplus(-x), stable for large |x|. */
+export function logSigmoid(x: Tensor): Tensor {
+  return softplus(x.neg()).neg();
+}

@@ -1,0 +1,30 @@
+/**
+ * zendl: tensors with autograd, neural-network layers, optimizers, data and training for TypeScript.
+ * This file only re-exports; each name lives in the module named for it.
+ */
+export { Tensor, type TensorLike, type NestedArray } from "./core/tensor.js";
+export type { DType, TypedArray } from "./core/dtype.js";
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, rand, randn, randint, arange, linspace, eye,
+  type TensorOptions, type RandomOptions,
+} from "./core/creation.js";
+export { manualSeed, Generator } from "./core/random.js";
+export { noGrad, enableGrad, isGradEnabled, type BackwardOptions } from "./core/autograd.js";
+export { memory, tidy, type MemoryInfo } from "./core/memory.js";
+export { gradcheck, type GradcheckOptions } from "./core/gradcheck.js";
+export { setBackend, getBackend } from "./backend/registry.js";
+export type { Backend, Storage, View } from "./backend/backend.js";
+export {
+  add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, neg, exp, log, log1p, expm1, sqrt, rsqrt,
+  abs, sign, reciprocal, sin, cos, erf, floor, ceil, round, clamp, relu, sigmoid, tanh, leakyRelu, elu, softplus, cast,
+} from "./core/ops/elementwise.js";
+export { sum, max, min, prod, argmax, argmin } from "./core/ops/reduce.js";
+export {
+  reshape, view, flatten, permute, transpose, squeeze, unsqueeze, expand, slice, select, split, chunk, concat, stack,
+  contiguous, clone,
+} from "./core/ops/movement.js";
+export { gather, indexSelect } from "./core/ops/indexing.js";
+export { matmul } from "./core/ops/matmul.js";
+export {
+  mean, variance as var, std, logsumexp, softmax, logSoftmax, gelu, silu, logSigmoid, type VarianceOptions,
+} from "./core/composite.js";
