@@ -10,7 +10,7 @@ export {
 } from "./core/creation.js";
 export { manualSeed, Generator } from "./core/random.js";
 export { noGrad, enableGrad, isGradEnabled, type BackwardOptions } from "./core/autograd.js";
-export { memory, tidy, type MemoryInfo } from "./core/memory.js";
+export { memory, tidy, keep, type MemoryInfo } from "./core/memory.js";
 export { gradcheck, type GradcheckOptions } from "./core/gradcheck.js";
 export { setBackend, getBackend } from "./backend/registry.js";
 export type { Backend, Storage, View } from "./backend/backend.js";
@@ -28,3 +28,12 @@ export { matmul } from "./core/ops/matmul.js";
 export {
   mean, variance as var, std, logsumexp, softmax, logSoftmax, gelu, silu, logSigmoid, type VarianceOptions,
 } from "./core/composite.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";
+export * as models from "./models/index.js";
+export * as metrics from "./train/metrics-index.js";
+export * as callbacks from "./train/callbacks.js";
+export { fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction } from "./train/fit.js";
+export type { TrainEvent, Logs } from "./train/events.js";
+export * from "./io/checkpoint.js";

@@ -1,4 +1,6 @@
 import type { Tensor } from "./tensor.js";
+import type { DType } from "./dtype.js";
+import { keep } from "./memory.js";
 import { formatShape, shapesEqual } from "./shape.js";
 
 /** What a backward rule returns: one gradient per input, or null where the input gets none. */
@@ -55,15 +57,20 @@ export interface BackwardOptions {
 
 type Unbroadcast = (grad: Tensor, shape: readonly number[]) => Tensor;
 type Accumulate = (a: Tensor, b: Tensor) => Tensor;
+type Cast = (t: Tensor, dtype: DType) => Tensor;
 let unbroadcast: Unbroadcast;
 let accumulate: Accumulate;
 let cloneTensor: (t: Tensor) => Tensor;
+let castTensor: Cast;
 
 /** Wires in the ops the engine needs without importing them (ops import this file). */
-export function setEngineOps(ops: { sumToShape: Unbroadcast; add: Accumulate; clone: (t: Tensor) => Tensor }): void {
+export function setEngineOps(ops: {
+  sumToShape: Unbroadcast; add: Accumulate; clone: (t: Tensor) => Tensor; cast: Cast;
+}): void {
   unbroadcast = ops.sumToShape;
   accumulate = ops.add;
   cloneTensor = ops.clone;
+  castTensor = ops.cast;
 }
 
 const RELEASED_MESSAGE = "backward: trying to backward through the graph a second time (its saved tensors were " +
@@ -80,12 +87,16 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
       throw new Error(`backward: a gradient can be created implicitly only for scalar outputs, ` +
         `got shape ${formatShape(root.shape)}; pass backward(gradient)`);
     }
+  } else if (typeof gradient !== "object" || gradient === null || !Array.isArray(gradient.shape)) {
+    throw new Error(`backward: gradient must be a Tensor of shape ${formatShape(root.shape)}, ` +
+      `got ${String(gradient)}`);
   } else if (!shapesEqual(gradient.shape, root.shape)) {
     throw new Error(`backward: gradient shape ${formatShape(gradient.shape)} does not match the output shape ` +
       `${formatShape(root.shape)}`);
   }
   const order = topologicalOrder(root);
-  const seed = gradient ?? root.onesLike();
+  const seed = gradient === undefined ? root.onesLike()
+    : gradient.dtype === root.dtype ? gradient : noGrad(() => castTensor(gradient, root.dtype));
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   const run = (): void => {
     for (let i = order.length - 1; i >= 0; i--) {
@@ -95,7 +106,8 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
       grads.delete(t);
       const fn = t._gradFn;
       if (fn === null) {
-        t.grad = t.grad === null ? cloneTensor(g) : accumulate(t.grad, g);
+        // .grad belongs to the leaf, not to a tidy() that happens to enclose backward()
+        t.grad = keep(t.grad === null ? cloneTensor(g) : accumulate(t.grad, g));
         continue;
       }
       const rule = fn.rule;
@@ -104,7 +116,10 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
       fn.inputs.forEach((input, k) => {
         const gi = inputGrads[k];
         if (!input.requiresGrad || gi === null || gi === undefined) return;
-        const shaped = shapesEqual(gi.shape, input.shape) ? gi : unbroadcast(gi, input.shape);
+        let shaped = shapesEqual(gi.shape, input.shape) ? gi : unbroadcast(gi, input.shape);
+        // a mixed-dtype op (float32 + float64) promotes its output; the gradient takes the input's dtype
+        // again, as in PyTorch, so `x.grad` always has x's dtype and accumulation never promotes
+        if (shaped.dtype !== input.dtype) shaped = castTensor(shaped, input.dtype);
         const previous = grads.get(input);
         grads.set(input, previous === undefined ? shaped : accumulate(previous, shaped));
       });

@@ -5,11 +5,14 @@
 import { noGrad } from "./autograd.js";
 import { normalizeAxes, normalizeAxis, shapeSize } from "./shape.js";
 import type { Tensor } from "./tensor.js";
-import { add, cast, div, erf, exp, log, mul, sigmoid, softplus, sqrt, sub, tanh } from "./ops/elementwise.js";
+import {
+  add, cast, checkTensor, div, erf, exp, log, mul, sigmoid, softplus, sqrt, sub, tanh, where,
+} from "./ops/elementwise.js";
 import { max, sum, type Dims } from "./ops/reduce.js";
 import { floatTypeOf } from "./dtype.js";
 
 function reducedCount(x: Tensor, dim: Dims, op: string): number {
+  checkTensor(op, x);
   return shapeSize(normalizeAxes(op, dim, x.ndim).map((a) => x.shape[a]));
 }
 
@@ -27,30 +30,39 @@ export interface VarianceOptions {
 }
 
 export function variance(x: Tensor, dim?: Dims, options: VarianceOptions = {}): Tensor {
+  return varianceOf("var", x, dim, options);
+}
+
+/** `op` names the public op in errors (std reports as std, not var). */
+function varianceOf(op: string, x: Tensor, dim: Dims, options: VarianceOptions): Tensor {
   const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
-  const n = reducedCount(x, dim, "var");
+  const n = reducedCount(x, dim, op);
   const xf = cast(x, floatTypeOf(x.dtype));
   const centered = sub(xf, mean(xf, dim, true));
   return div(sum(mul(centered, centered), dim, options.keepDim ?? false), Math.max(n - correction, 0));
 }
 
 export function std(x: Tensor, dim?: Dims, options: VarianceOptions = {}): Tensor {
-  return sqrt(variance(x, dim, options));
+  return sqrt(varianceOf("std", x, dim, options));
 }
 
 /** log(sum(exp(x))) with the max subtracted first so large inputs do not overflow. */
 export function logsumexp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  checkTensor("logsumexp", x);
+  const axes = normalizeAxes("logsumexp", dim, x.ndim);
   const shift = noGrad(() => {
     const m = max(x, dim, true);
-    // an all -inf (or inf) row would give inf - inf = NaN; shift by 0 there instead
-    return mul(m, m.abs().lt(Infinity));
+    // an all -inf (or inf) row would give inf - inf = NaN; shift by 0 there instead (a select, not a
+    // multiply by the mask: -inf * 0 is NaN too)
+    return where(m.abs().lt(Infinity), m, 0);
   });
   const summed = log(sum(exp(sub(x, shift)), dim, true));
   const out = add(summed, shift);
-  return keepDim ? out : out.squeeze(normalizeAxes("logsumexp", dim, x.ndim));
+  return keepDim ? out : out.squeeze(axes);
 }
 
 export function softmax(x: Tensor, dim = -1): Tensor {
+  checkTensor("softmax", x);
   const axis = normalizeAxis("softmax", dim, x.ndim);
   const shift = noGrad(() => max(x, axis, true));
   const e = exp(sub(x, shift));
@@ -58,12 +70,14 @@ export function softmax(x: Tensor, dim = -1): Tensor {
 }
 
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  checkTensor("logSoftmax", x);
   const axis = normalizeAxis("logSoftmax", dim, x.ndim);
   return sub(x, logsumexp(x, axis, true));
 }
 
 /** GELU: x·Φ(x) exactly (erf), or the tanh approximation of Hendrycks & Gimpel. */
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  checkTensor("gelu", x);
   if (approximate === "tanh") {
     const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
     return mul(mul(x, 0.5), add(tanh(inner), 1));
@@ -74,10 +88,12 @@ export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
 
 /** SiLU (swish): x·sigmoid(x). */
 export function silu(x: Tensor): Tensor {
+  checkTensor("silu", x);
   return mul(x, sigmoid(x));
 }
 
 /** log(sigmoid(x)) = -softplus(-x), stable for large |x|. */
 export function logSigmoid(x: Tensor): Tensor {
+  checkTensor("logSigmoid", x);
   return softplus(x.neg()).neg();
 }

@@ -144,6 +144,9 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 export function arange(start: number, end?: number, step = 1, options?: TensorOptions): Tensor {
   if (end === undefined) { end = start; start = 0; }
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a finite nonzero number, got ${step}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) {
+    throw new Error(`arange: start and end must be finite numbers, got start=${start}, end=${end}`);
+  }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;

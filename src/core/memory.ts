@@ -44,10 +44,12 @@ export function untrackTensor(owner: object, ref: StorageRef): void {
 
 interface Disposable { dispose(): void; readonly isDisposed: boolean }
 const scopes: Disposable[][] = [];
+const kept = new WeakSet<object>();
 
 /**
  * Runs `fn` and disposes every tensor created inside it except those it returns (a tensor, or an
- * array or object of tensors). Do not call `backward()` afterwards on a graph built inside it.
+ * array or object of tensors) and those passed to `keep` (leaf gradients from `backward()` are).
+ * Do not call `backward()` afterwards on a graph built inside it.
  */
 export function tidy<T>(fn: () => T): T {
   const scope: Disposable[] = [];
@@ -58,23 +60,35 @@ export function tidy<T>(fn: () => T): T {
   } finally {
     scopes.pop();
   }
-  const keep = new Set<unknown>();
-  collectTensors(result, keep);
+  const returned = new Set<unknown>();
+  collectTensors(result, returned);
   const parent = scopes[scopes.length - 1];
   for (const t of scope) {
-    if (keep.has(t)) parent?.push(t);
+    if (kept.has(t)) continue;
+    if (returned.has(t)) parent?.push(t);
     else if (!t.isDisposed) t.dispose();
   }
   return result;
 }
 
-function collectTensors(value: unknown, into: Set<unknown>): void {
-  if (value === null || typeof value !== "object") return;
+/**
+ * Exempts a tensor created inside `tidy` from being disposed by it (and by every enclosing tidy), as
+ * tf.keep: for state that outlives the scope. `dispose()` and garbage collection still free it.
+ * Leaf gradients written by `backward()` are kept this way, since they belong to their leaf.
+ */
+export function keep<T extends object>(tensor: T): T {
+  kept.add(tensor);
+  return tensor;
+}
+
+function collectTensors(value: unknown, into: Set<unknown>, seen = new Set<object>()): void {
+  if (value === null || typeof value !== "object" || seen.has(value)) return;
+  seen.add(value);
   if ("dispose" in value && "isDisposed" in value) {
     into.add(value);
     return;
   }
-  for (const v of Array.isArray(value) ? value : Object.values(value)) collectTensors(v, into);
+  for (const v of Array.isArray(value) ? value : Object.values(value)) collectTensors(v, into, seen);
 }
 
 export interface MemoryInfo {

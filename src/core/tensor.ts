@@ -235,4 +235,5 @@ setEngineOps({
   sumToShape: (g, shape) => red.sumToShape(g, shape),
   add: (a, b) => ew.add(a, b),
   clone: (t) => mv.clone(t),
+  cast: (t, dtype) => ew.cast(t, dtype),
 });

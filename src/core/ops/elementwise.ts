@@ -6,7 +6,8 @@ import { floatTypeOf, isDType, promoteTypes } from "../dtype.js";
 import { broadcastShapes, broadcastStrides } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 
-function checkTensor(op: string, x: unknown, name = "input"): Tensor {
+/** Every op checks its tensor arguments, so a wrong argument names the op instead of failing deep inside. */
+export function checkTensor(op: string, x: unknown, name = "input"): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${op}: expected ${name} to be a Tensor, got ${typeof x}`);
   return x;
 }

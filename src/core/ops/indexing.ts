@@ -3,6 +3,7 @@ import { fromFlat, full } from "../creation.js";
 import { formatShape, normalizeAxis } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { contiguous } from "./movement.js";
+import { checkTensor } from "./elementwise.js";
 
 function checkIndex(op: string, index: Tensor, size: number, dim: number): void {
   if (index.dtype !== "int32") throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype}`);
@@ -16,6 +17,7 @@ function checkIndex(op: string, index: Tensor, size: number, dim: number): void 
 
 /** out[i][j] = x[i][index[i][j]] for dim 1 (PyTorch `gather`): index has x's rank and picks along dim. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor("gather", x);
   const axis = normalizeAxis("gather", dim, x.ndim);
   if (!(index instanceof Tensor) || index.ndim !== x.ndim) {
     throw new Error(`gather: index must be a tensor with ${x.ndim} dims like the input, got ` +
@@ -39,7 +41,13 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /** Entries `index` (1-D) along `dim`; repeated indices repeat rows, and their gradients add up. */
 export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
+  checkTensor("indexSelect", x);
   const axis = normalizeAxis("indexSelect", dim, x.ndim);
+  if (!(index instanceof Tensor) && (!Array.isArray(index) || index.some((i) => !Number.isInteger(i)))) {
+    // an int32 storage would silently truncate 1.5 to 1
+    throw new Error(`indexSelect: index must be an int32 tensor or an array of integers, ` +
+      `got ${String(index)}`);
+  }
   const idx = index instanceof Tensor ? index : fromFlat(index, [index.length], "int32", x.backend);
   if (idx.ndim !== 1) throw new Error(`indexSelect: index must be 1-D, got shape ${formatShape(idx.shape)}`);
   checkIndex("indexSelect", idx, x.shape[axis], dim);

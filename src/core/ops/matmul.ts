@@ -34,7 +34,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (k1 !== k2) {
     throw new Error(`matmul: ${formatShape(a.shape)} x ${formatShape(b.shape)}: inner dimensions ${k1} and ${k2} differ`);
   }
-  const batch = broadcastShapes("matmul", x.shape.slice(0, -2), y.shape.slice(0, -2));
+  let batch: number[];
+  try {
+    batch = broadcastShapes("matmul", x.shape.slice(0, -2), y.shape.slice(0, -2));
+  } catch {
+    throw new Error(`matmul: ${formatShape(a.shape)} x ${formatShape(b.shape)}: batch dimensions ` +
+      `${formatShape(x.shape.slice(0, -2))} and ${formatShape(y.shape.slice(0, -2))} cannot be broadcast`);
+  }
   x = expand(x, [...batch, ...x.shape.slice(-2)]);
   y = expand(y, [...batch, ...y.shape.slice(-2)]);
   let out = batchedMatmul(x, y);

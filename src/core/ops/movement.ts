@@ -2,11 +2,12 @@ import { attach } from "../autograd.js";
 import { full, scalarFor } from "../creation.js";
 import { promoteTypes } from "../dtype.js";
 import {
-  broadcastShapes, broadcastStrides, checkShape, contiguousStrides, formatShape, normalizeAxes, normalizeAxis, shapeSize,
+  broadcastStrides, checkShape, contiguousStrides, formatShape, normalizeAxes, normalizeAxis, shapeSize,
   shapesEqual,
 } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { sumToShape } from "./reduce.js";
+import { checkTensor } from "./elementwise.js";
 
 /** Resolves one -1 entry and checks the element count. */
 function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
@@ -31,12 +32,14 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
 
 /** Contiguous copy in row-major order (no-op for contiguous tensors). */
 export function contiguous(x: Tensor): Tensor {
+  checkTensor("contiguous", x);
   if (x.isContiguous()) return x;
   return attach(copyOf(x), "contiguous", [x], (g) => [g]);
 }
 
 /** A fresh copy that stays in the graph. */
 export function clone(x: Tensor): Tensor {
+  checkTensor("clone", x);
   return attach(copyOf(x), "clone", [x], (g) => [g]);
 }
 
@@ -48,6 +51,7 @@ function copyOf(x: Tensor): Tensor {
 
 /** Same data, new shape; copies only when the layout cannot be viewed that way. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor("reshape", x);
   const target = inferShape("reshape", x, shape);
   if (shapesEqual(target, x.shape)) return x;
   const source = contiguous(x);
@@ -57,6 +61,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Like reshape, but never copies: the tensor must be contiguous. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor("view", x);
   if (!x.isContiguous()) {
     throw new Error(`view: tensor of shape ${formatShape(x.shape)} is not contiguous; use reshape() or contiguous() first`);
   }
@@ -64,6 +69,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  checkTensor("flatten", x);
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeAxis("flatten", startDim, x.ndim), e = normalizeAxis("flatten", endDim, x.ndim);
   if (s > e) throw new Error(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
@@ -72,6 +78,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Reorders dimensions (a view). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor("permute", x);
   const order = dims.map((d) => normalizeAxis("permute", d, x.ndim));
   if (order.length !== x.ndim || new Set(order).size !== x.ndim) {
     throw new Error(`permute: expected a permutation of ${x.ndim} dimensions, got [${dims.join(",")}]`);
@@ -83,34 +90,60 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
-  if (x.ndim < 2) return x;
+  checkTensor("transpose", x);
+  if (x.ndim < 2) {
+    // checked anyway, so a bad dim on a vector is an error as in PyTorch, not a silent no-op
+    if (dim0 !== -2) normalizeAxis("transpose", dim0, x.ndim);
+    if (dim1 !== -1) normalizeAxis("transpose", dim1, x.ndim);
+    return x;
+  }
   const a = normalizeAxis("transpose", dim0, x.ndim), b = normalizeAxis("transpose", dim1, x.ndim);
   const order = x.shape.map((_, i) => i);
   order[a] = b; order[b] = a;
   return permute(x, order);
 }
 
+/**
+ * Squeeze and unsqueeze only drop or insert size-1 dims, so they are always views, even of a
+ * non-contiguous tensor (going through reshape would copy those, and `select` on a transposed
+ * tensor would then not write through to its base).
+ */
+function resized(op: string, x: Tensor, shape: readonly number[], strides: readonly number[]): Tensor {
+  if (shapesEqual(shape, x.shape)) return x;
+  return attach(x._withView(shape, strides, x._offset), op, [x], (g, _, [i]) => [reshape(g, i.shape)]);
+}
+
 export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
+  checkTensor("squeeze", x);
   const axes = dim === undefined ? x.shape.map((_, i) => i) : normalizeAxes("squeeze", dim, x.ndim);
-  return reshape(x, x.shape.filter((d, i) => !(d === 1 && axes.includes(i))));
+  const kept = x.shape.map((d, i) => !(d === 1 && axes.includes(i)));
+  return resized("squeeze", x, x.shape.filter((_, i) => kept[i]), x._strides.filter((_, i) => kept[i]));
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  checkTensor("unsqueeze", x);
   const axis = normalizeAxis("unsqueeze", dim, x.ndim + 1);
-  const shape = [...x.shape];
+  const shape = [...x.shape], strides = [...x._strides];
   shape.splice(axis, 0, 1);
-  return reshape(x, shape);
+  strides.splice(axis, 0, axis < x.ndim ? x._strides[axis] * x.shape[axis] : 1);
+  return resized("unsqueeze", x, shape, strides);
 }
 
 /** Broadcasts to `shape` without copying (stride 0); -1 keeps a size. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor("expand", x);
   const lead = shape.length - x.ndim;
   if (lead < 0) throw new Error(`expand: cannot expand shape ${formatShape(x.shape)} to fewer dims ${formatShape(shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
-  broadcastShapes("expand", x.shape, target);
+  if (target.some((d) => !Number.isInteger(d) || d < 0)) {
+    // -1 keeps an existing size; a new leading dim has no size to keep
+    throw new Error(`expand: cannot expand shape ${formatShape(x.shape)} to ${formatShape(shape)}: ` +
+      `sizes must be integers >= 0, and -1 is allowed only for existing dims`);
+  }
   x.shape.forEach((d, i) => {
     if (d !== 1 && d !== target[lead + i]) {
-      throw new Error(`expand: cannot expand shape ${formatShape(x.shape)} to ${formatShape(shape)}`);
+      throw new Error(`expand: cannot expand shape ${formatShape(x.shape)} to ${formatShape(shape)}: ` +
+        `dimension ${i} has size ${d}, not 1, and the target size is ${target[lead + i]}`);
     }
   });
   if (shapesEqual(target, x.shape)) return x;
@@ -125,8 +158,12 @@ function sliceBounds(size: number, start: number | undefined, end: number | unde
 
 /** Elements start..end (exclusive) by `step` along `dim`, as Python's `x[start:end:step]` (a view). */
 export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
+  checkTensor("slice", x);
   const axis = normalizeAxis("slice", dim, x.ndim);
   if (!Number.isInteger(step) || step < 1) throw new Error(`slice: step must be a positive integer, got ${step}`);
+  for (const [name, v] of [["start", start], ["end", end]] as const) {
+    if (v != null && !Number.isInteger(v)) throw new Error(`slice: ${name} must be an integer, got ${v}`);
+  }
   const [s, e] = sliceBounds(x.shape[axis], start, end);
   const length = Math.max(0, Math.ceil((e - s) / step));
   const shape = [...x.shape]; shape[axis] = length;
@@ -143,6 +180,7 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
 
 /** The sub-tensor at `index` of `dim`, with that dim removed (a view). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  checkTensor("select", x);
   const axis = normalizeAxis("select", dim, x.ndim);
   const size = x.shape[axis];
   if (!Number.isInteger(index) || index < -size || index >= size) {
@@ -154,6 +192,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 /** Pieces of `size` along dim (the last may be smaller), or pieces of the given sizes. */
 export function split(x: Tensor, sizeOrSections: number | number[], dim = 0): Tensor[] {
+  checkTensor("split", x);
   const axis = normalizeAxis("split", dim, x.ndim);
   const total = x.shape[axis];
   let sizes: number[];
@@ -165,6 +204,9 @@ export function split(x: Tensor, sizeOrSections: number | number[], dim = 0): Te
     for (let s = 0; s < total; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, total - s));
   } else {
     sizes = sizeOrSections;
+    if (!Array.isArray(sizes) || sizes.some((n) => !Number.isInteger(n) || n < 0)) {
+      throw new Error(`split: sections must be integers >= 0, got [${String(sizes)}]`);
+    }
     const sum = sizes.reduce((a, b) => a + b, 0);
     if (sum !== total) throw new Error(`split: sections [${sizes.join(",")}] sum to ${sum}, dimension ${dim} has size ${total}`);
   }
@@ -174,6 +216,7 @@ export function split(x: Tensor, sizeOrSections: number | number[], dim = 0): Te
 
 /** `chunks` nearly equal pieces along dim (as torch.chunk). */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkTensor("chunk", x);
   if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   const axis = normalizeAxis("chunk", dim, x.ndim);
   return split(x, Math.max(1, Math.ceil(x.shape[axis] / chunks)), axis);
@@ -181,7 +224,10 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** Joins tensors along an existing dim; all other dims must match. */
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!tensors || tensors.length === 0) throw new Error("concat: expected a non-empty array of tensors");
+  if (!Array.isArray(tensors as unknown) || tensors.length === 0) {
+    throw new Error("concat: expected a non-empty array of tensors");
+  }
+  tensors.forEach((t, k) => checkTensor("concat", t, `tensor ${k}`));
   const first = tensors[0];
   const axis = normalizeAxis("concat", dim, first.ndim);
   let dtype = first.dtype;
@@ -209,7 +255,10 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** Joins tensors of one shape along a new dim. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!tensors || tensors.length === 0) throw new Error("stack: expected a non-empty array of tensors");
+  if (!Array.isArray(tensors as unknown) || tensors.length === 0) {
+    throw new Error("stack: expected a non-empty array of tensors");
+  }
+  tensors.forEach((t, k) => checkTensor("stack", t, `tensor ${k}`));
   tensors.forEach((t, k) => {
     if (!shapesEqual(t.shape, tensors[0].shape)) {
       throw new Error(`stack: tensor ${k} has shape ${formatShape(t.shape)}, expected ${formatShape(tensors[0].shape)}`);
@@ -221,8 +270,11 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** In-place copy of `source` (broadcast) into `target`'s storage; not recorded by autograd. */
 export function assignInto(target: Tensor, source: TensorLike): void {
+  checkTensor("assign", target);
+  if (!(source instanceof Tensor) && typeof source !== "number") {
+    throw new Error(`assign: expected a Tensor or a number, got ${typeof source}`);
+  }
   const src = source instanceof Tensor ? source : scalarFor(source, target);
-  broadcastShapes("assign", src.shape, target.shape);
   if (src.ndim > target.ndim || src.shape.some((d, i) => d !== 1 && d !== target.shape[target.ndim - src.ndim + i])) {
     throw new Error(`assign: cannot write shape ${formatShape(src.shape)} into a tensor of shape ${formatShape(target.shape)}`);
   }

@@ -2,7 +2,7 @@ import type { ReduceOp } from "../../backend/backend.js";
 import { attach } from "../autograd.js";
 import { formatShape, normalizeAxes, normalizeAxis, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { div, eq, mul } from "./elementwise.js";
+import { checkTensor, div, eq, mul, where } from "./elementwise.js";
 import { expand, reshape } from "./movement.js";
 
 export type Dims = number | readonly number[] | null | undefined;
@@ -27,12 +27,14 @@ function spread(g: Tensor, x: Tensor, axes: number[]): Tensor {
 
 /** Sum over `dim` (all dims by default). */
 export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  checkTensor("sum", x);
   const axes = normalizeAxes("sum", dim, x.ndim);
   return attach(reduceRaw("sum", x, axes, keepDim), "sum", [x], (g, _, [i]) => [spread(g, i, axes)]);
 }
 
 /** Max/min: the gradient goes to the extreme entries, shared equally between ties. */
 function extreme(op: "max" | "min", x: Tensor, dim: Dims, keepDim: boolean): Tensor {
+  checkTensor(op, x);
   const axes = normalizeAxes(op, dim, x.ndim);
   const out = reduceRaw(op, x, axes, keepDim);
   return attach(out, op, [x], (g, o, [i]) => {
@@ -44,14 +46,25 @@ function extreme(op: "max" | "min", x: Tensor, dim: Dims, keepDim: boolean): Ten
 export function max(x: Tensor, dim?: Dims, keepDim = false): Tensor { return extreme("max", x, dim, keepDim); }
 export function min(x: Tensor, dim?: Dims, keepDim = false): Tensor { return extreme("min", x, dim, keepDim); }
 
-/** Product; the gradient prod / x assumes no zero entries (as the fast path of PyTorch). */
+/**
+ * Product. The gradient of each entry is the product of the others: prod / x where a slice has no
+ * zero (prod / x alone would give 0/0 = NaN at a zero); with one zero, only that entry gets the
+ * product of the rest; with two or more, no entry does (as PyTorch).
+ */
 export function prod(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  checkTensor("prod", x);
   const axes = normalizeAxes("prod", dim, x.ndim);
-  return attach(reduceRaw("prod", x, axes, keepDim), "prod", [x],
-    (g, o, [i]) => [div(mul(spread(g, i, axes), spread(o, i, axes)), i)]);
+  return attach(reduceRaw("prod", x, axes, keepDim), "prod", [x], (g, o, [i]) => {
+    const isZero = eq(i, 0);
+    const zeros = spread(reduceRaw("sum", isZero, axes, true), i, axes);
+    const restOfZero = spread(reduceRaw("prod", where(isZero, 1, i), axes, true), i, axes);
+    const others = where(eq(zeros, 0), div(spread(o, i, axes), i), where(mul(isZero, eq(zeros, 1)), restOfZero, 0));
+    return [mul(spread(g, i, axes), others)];
+  });
 }
 
 function argExtreme(op: "argmax" | "argmin", x: Tensor, dim: number | undefined, keepDim: boolean): Tensor {
+  checkTensor(op, x);
   if (x.size === 0) throw new Error(`${op}: cannot take ${op} of an empty tensor`);
   if (dim === undefined) return argExtreme(op, reshape(x, [x.size]), 0, false);
   const axis = normalizeAxis(op, dim, x.ndim);

@@ -1,0 +1,18 @@
+import { loadCsv } from "../../data/csv.js";
+import { load } from "../../io/checkpoint.js";
+import { predict } from "../../train/fit.js";
+import { UsageError } from "../errors.js";
+import { parseModelInfo, readMetadata } from "../model-file.js";
+
+/** Class labels for each row of a CSV of raw features, prepared with the model's saved scaler. */
+export async function predictCommand(file: string, csvPath: string): Promise<number[]> {
+  const info = parseModelInfo(file, await readMetadata(file));
+  const { x } = loadCsv(csvPath, { labelColumn: null });
+  const features = info.scaler.mean.shape[0];
+  if (x.shape[1] !== features) {
+    throw new UsageError(`${csvPath} has ${x.shape[1]} columns, the model expects ${features} features`);
+  }
+  const model = await load(file);
+  const index = predict(model, info.scaler.transform(x)).argmax(1).dataSync();
+  return Array.from(index, (i) => info.classes[i]);
+}

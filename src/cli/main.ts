@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from "commander";
+import { DATASETS } from "./datasets.js";
+import { UsageError, parseChoice, parseInteger, parsePositiveNumber } from "./errors.js";
+import { evaluateCommand } from "./commands/evaluate.js";
+import { predictCommand } from "./commands/predict.js";
+import { MODELS, trainCommand, type TrainFlags } from "./commands/train.js";
+
+function parseHidden(value: string): number[] {
+  const sizes = value.split(",").map((s) => Number(s.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new UsageError(`--hidden must be comma-separated positive integers (e.g. 128 or 256,128), got "${value}"`);
+  }
+  return sizes;
+}
+
+function printResult(result: object, json: boolean | undefined, human: string): void {
+  process.stdout.write(`${human}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command("zendl")
+    .description("zendl: train and use neural networks from the command line")
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`zendl: ${text.replace(/^error: /, "").split("\n")[0]}\n`) });
+
+  program.command("train")
+    .description("train a model on a data set and print its test accuracy")
+    .argument("<model>", `model to train: ${Object.keys(MODELS).join(", ")}`)
+    .requiredOption("--dataset <name>", `data set: ${Object.keys(DATASETS).join(", ")}`)
+    .option("--epochs <n>", "maximum number of epochs (default 100)", parseInteger("--epochs"))
+    .option("--batch-size <n>", "mini-batch size (default min(200, samples))", parseInteger("--batch-size"))
+    .option("--lr <x>", "initial learning rate (default 0.01)", parsePositiveNumber("--lr"))
+    .addOption(new Option("--optimizer <name>", "optimizer (default sgd: momentum 0.9, Nesterov)")
+      .argParser(parseChoice("--optimizer", ["sgd", "adam"] as const)))
+    .option("--hidden <sizes>", "hidden layer sizes, comma-separated (default 128)", parseHidden)
+    .option("--seed <n>", "seed for the split, the initial weights and the batch order", parseInteger("--seed", 0), 0)
+    .option("--out <dir>", "write model.safetensors and metrics.json into this folder")
+    .option("--json", "print the final metrics as one JSON object on the last line of stdout")
+    .action(async (model: string, flags: TrainFlags) => {
+      const result = await trainCommand(model, flags);
+      printResult(result, flags.json, `test accuracy: ${result.testAccuracy.toFixed(4)} ` +
+        `(${result.model} on ${result.dataset}, ${result.epochs} epochs, ${result.seconds.toFixed(1)}s)`);
+    });
+
+  program.command("evaluate")
+    .description("evaluate a model written by `zendl train --out` on its data set's test split")
+    .argument("<model-file>", "path to model.safetensors")
+    .option("--dataset <name>", "data set (default: the one the model was trained on)")
+    .option("--json", "print the metrics as one JSON object on the last line of stdout")
+    .action(async (file: string, flags: { dataset?: string; json?: boolean }) => {
+      const result = await evaluateCommand(file, flags.dataset);
+      printResult(result, flags.json, `test accuracy: ${result.testAccuracy.toFixed(4)} (${result.samples} samples)`);
+    });
+
+  program.command("predict")
+    .description("predict the class of each row of a CSV file (features only, no header needed)")
+    .argument("<model-file>", "path to model.safetensors")
+    .argument("<csv>", "CSV file (or .csv.gz) with one sample per row")
+    .option("--json", "print the predictions as one JSON array")
+    .action(async (file: string, csv: string, flags: { json?: boolean }) => {
+      const predictions = await predictCommand(file, csv);
+      process.stdout.write(flags.json ? `${JSON.stringify(predictions)}\n` : `${predictions.join("\n")}\n`);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`zendl: ${message.split("\n")[0]}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,55 @@
+import { fromFlat } from "../../core/creation.js";
+import type { Tensor } from "../../core/tensor.js";
+import { loadCsv } from "../csv.js";
+import { packageDataPath } from "./package-data.js";
+
+export interface DigitsOptions {
+  /** Keep only the digits 0 .. nClass-1 (scikit-learn's `n_class`). Default 10. */
+  nClass?: number;
+}
+
+export interface Digits {
+  /** Pixel values, [samples, 64] float32, integers 0..16 (8x8 images, row-major). */
+  x: Tensor;
+  /** The digit of each image, [samples] int32 in 0..9. */
+  y: Tensor;
+}
+
+// Parsed once per process; every call gets fresh tensors so callers may dispose or modify theirs.
+let cache: { pixels: Float32Array; labels: Int32Array } | null = null;
+
+function readDigits(): { pixels: Float32Array; labels: Int32Array } {
+  if (cache === null) {
+    const { x, y } = loadCsv(packageDataPath("digits.csv.gz"), { header: false, labelColumn: -1 });
+    cache = { pixels: x.dataSync() as Float32Array, labels: (y as Tensor).dataSync() as Int32Array };
+    x.dispose();
+    y?.dispose();
+  }
+  return cache;
+}
+
+/**
+ * The 1797 8x8 handwritten digits bundled with zendl (the UCI "Optical Recognition of Handwritten
+ * Digits" test set, Alpaydin & Kaynak 1998, CC BY 4.0; the same data as scikit-learn's `load_digits`).
+ * About 180 images per digit. Attribution: data/README.md.
+ * @example
+ * const { x, y } = loadDigits();          // x [1797, 64] float32 in 0..16, y [1797] int32
+ * const xs = x.div(16);                   // scale pixels to [0, 1]
+ */
+export function loadDigits(options: DigitsOptions = {}): Digits {
+  const { nClass = 10 } = options;
+  if (!Number.isInteger(nClass) || nClass < 1 || nClass > 10) {
+    throw new Error(`loadDigits: nClass must be an integer in [1, 10], got ${nClass}`);
+  }
+  const { pixels, labels } = readDigits();
+  const keep: number[] = [];
+  labels.forEach((label, i) => { if (label < nClass) keep.push(i); });
+  if (keep.length === labels.length) {
+    const n = labels.length;
+    return { x: fromFlat(pixels, [n, 64], "float32"), y: fromFlat(labels, [n], "int32") };
+  }
+  const x = new Float32Array(keep.length * 64);
+  keep.forEach((row, i) => x.set(pixels.subarray(row * 64, row * 64 + 64), i * 64));
+  const y = Int32Array.from(keep, (row) => labels[row]);
+  return { x: fromFlat(x, [keep.length, 64], "float32"), y: fromFlat(y, [keep.length], "int32") };
+}

@@ -1,0 +1,13 @@
+/** Data: datasets, batching, splits, scaling and the bundled data sets. Re-exports only. */
+export { TensorDataset, type Dataset } from "./dataset.js";
+export { DataLoader, defaultCollate, type DataLoaderOptions, type Collated } from "./loader.js";
+export {
+  trainTestSplit, trainValTestSplit,
+  type TrainTestSplitOptions, type TrainValTestSplitOptions, type TrainValTestSplit,
+} from "./split.js";
+export {
+  StandardScaler, MinMaxScaler, oneHot,
+  type StandardScalerOptions, type StandardScalerJSON, type MinMaxScalerOptions, type MinMaxScalerJSON,
+} from "./transforms.js";
+export { loadCsv, parseCsv, type CsvOptions, type CsvData } from "./csv.js";
+export { loadDigits, type DigitsOptions, type Digits } from "./datasets/digits.js";

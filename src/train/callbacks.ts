@@ -1,0 +1,174 @@
+import { SingleBar } from "cli-progress";
+import type { Tensor } from "../core/tensor.js";
+import type { BatchEndEvent, EpochBeginEvent, EpochEndEvent, Logs, TrainBeginEvent, TrainEndEvent } from "./events.js";
+
+/** What `fit` trains: any module with these members (nn.Module has them all). */
+export interface TrainableModel {
+  call(input: Tensor): Tensor;
+  train(mode?: boolean): unknown;
+  eval(): unknown;
+  stateDict(): Map<string, Tensor>;
+  loadStateDict(state: Map<string, Tensor>): unknown;
+}
+
+/** Shared with callbacks; setting `stopTraining` ends `fit` after the current epoch. */
+export interface TrainingContext {
+  readonly model: TrainableModel;
+  stopTraining: boolean;
+}
+
+/** Keras-style hooks, all optional: a user callback is any object with some of them. */
+export interface Callback {
+  onTrainBegin?(event: TrainBeginEvent, context: TrainingContext): void;
+  onEpochBegin?(event: EpochBeginEvent, context: TrainingContext): void;
+  onBatchEnd?(event: BatchEndEvent, context: TrainingContext): void;
+  onEpochEnd?(event: EpochEndEvent, context: TrainingContext): void;
+  onTrainEnd?(event: TrainEndEvent, context: TrainingContext): void;
+}
+
+/** Per-epoch values of every logged quantity (`loss`, `accuracy`, `valLoss`, ...), as Keras's History. */
+export class History implements Callback {
+  readonly history: Record<string, number[]> = {};
+  readonly epoch: number[] = [];
+
+  onEpochEnd(event: EpochEndEvent): void {
+    this.epoch.push(event.epoch);
+    for (const [key, value] of Object.entries(event.logs)) (this.history[key] ??= []).push(value);
+  }
+}
+
+export function formatLogs(logs: Logs): string {
+  return Object.entries(logs).map(([k, v]) => `${k}=${Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3)
+    ? v.toExponential(3) : v.toFixed(4)}`).join(" ");
+}
+
+export interface ProgressLoggerOptions {
+  /** 0 silent; 1 a progress bar on a terminal (one line per epoch otherwise); 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  stream?: NodeJS.WriteStream;
+}
+
+/** Progress on stderr: a bar per epoch on a terminal, plain lines when piped or in CI. */
+export class ProgressLogger implements Callback {
+  private readonly verbose: 0 | 1 | 2;
+  private readonly stream: NodeJS.WriteStream;
+  private bar: SingleBar | null = null;
+
+  constructor(options: ProgressLoggerOptions = {}) {
+    this.verbose = options.verbose ?? 1;
+    this.stream = options.stream ?? process.stderr;
+  }
+
+  private get useBar(): boolean {
+    return this.verbose === 1 && this.stream.isTTY === true;
+  }
+
+  onEpochBegin(event: EpochBeginEvent): void {
+    if (!this.useBar) return;
+    this.bar = new SingleBar({
+      stream: this.stream, clearOnComplete: false, hideCursor: true,
+      format: `epoch ${event.epoch}/${event.epochs} [{bar}] {value}/{total} loss={loss}`,
+    });
+  }
+
+  onBatchEnd(event: BatchEndEvent): void {
+    if (!this.bar) return;
+    if (event.step === 1) this.bar.start(event.stepsPerEpoch, 0, { loss: "-" });
+    this.bar.update(event.step, { loss: event.loss.toFixed(4) });
+  }
+
+  onEpochEnd(event: EpochEndEvent): void {
+    if (this.verbose === 0) return;
+    const line = `epoch ${event.epoch}/${event.epochs} ${formatLogs(event.logs)} (${event.seconds.toFixed(2)}s)`;
+    if (this.bar) {
+      this.bar.stop();
+      this.bar = null;
+      this.stream.write(`\x1b[1A\x1b[2K${line}\n`);
+    } else {
+      this.stream.write(`${line}\n`);
+    }
+  }
+}
+
+export interface EarlyStoppingOptions {
+  /** Logged quantity to watch; default `valLoss` (falls back to `loss` without validation data). */
+  monitor?: string;
+  minDelta?: number;
+  patience?: number;
+  mode?: "min" | "max" | "auto";
+  /** Put back the weights of the best epoch when training stops. */
+  restoreBestWeights?: boolean;
+}
+
+/** Stops when the monitored value has not improved by `minDelta` for `patience` epochs. */
+export class EarlyStopping implements Callback {
+  readonly monitor: string;
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly restoreBestWeights: boolean;
+  private readonly mode: "min" | "max";
+  private best = NaN;
+  private wait = 0;
+  private bestWeights: Map<string, Tensor> | null = null;
+  /** Epoch at which training was stopped, or null. */
+  stoppedEpoch: number | null = null;
+
+  constructor(options: EarlyStoppingOptions = {}) {
+    this.monitor = options.monitor ?? "valLoss";
+    this.minDelta = Math.abs(options.minDelta ?? 0);
+    this.patience = options.patience ?? 0;
+    if (!Number.isInteger(this.patience) || this.patience < 0) {
+      throw new Error(`EarlyStopping: patience must be an integer >= 0, got ${options.patience}`);
+    }
+    const mode = options.mode ?? "auto";
+    if (!["min", "max", "auto"].includes(mode)) throw new Error(`EarlyStopping: mode must be min, max or auto, got ${mode}`);
+    this.mode = mode === "auto" ? (/acc|score|r2/i.test(this.monitor) ? "max" : "min") : mode;
+    this.restoreBestWeights = options.restoreBestWeights ?? false;
+  }
+
+  onTrainBegin(): void {
+    this.best = NaN; this.wait = 0; this.bestWeights = null; this.stoppedEpoch = null;
+  }
+
+  onEpochEnd(event: EpochEndEvent, context: TrainingContext): void {
+    const value = event.logs[this.monitor] ?? (this.monitor === "valLoss" ? event.logs.loss : undefined);
+    if (value === undefined) {
+      throw new Error(`EarlyStopping: monitored value "${this.monitor}" is not logged; available: ` +
+        Object.keys(event.logs).join(", "));
+    }
+    const improved = Number.isNaN(this.best) ||
+      (this.mode === "min" ? value < this.best - this.minDelta : value > this.best + this.minDelta);
+    if (improved) {
+      this.best = value;
+      this.wait = 0;
+      if (this.restoreBestWeights) {
+        this.bestWeights = new Map([...context.model.stateDict()].map(([k, t]) => [k, t.clone()]));
+      }
+      return;
+    }
+    if (++this.wait > this.patience) {
+      this.stoppedEpoch = event.epoch;
+      context.stopTraining = true;
+    }
+  }
+
+  onTrainEnd(_event: TrainEndEvent, context: TrainingContext): void {
+    if (this.restoreBestWeights && this.bestWeights) context.model.loadStateDict(this.bestWeights);
+  }
+}
+
+/** Anything with `step()`; ReduceLROnPlateau-style schedulers take the monitored value. */
+export interface SchedulerLike { step(metric?: number): void }
+
+/** Steps a learning-rate scheduler after every epoch (with the monitored value when given). */
+export class LearningRateScheduler implements Callback {
+  constructor(private readonly scheduler: SchedulerLike, private readonly options: { monitor?: string } = {}) {}
+
+  onEpochEnd(event: EpochEndEvent): void {
+    const monitor = this.options.monitor;
+    if (monitor === undefined) { this.scheduler.step(); return; }
+    const value = event.logs[monitor];
+    if (value === undefined) throw new Error(`LearningRateScheduler: "${monitor}" is not logged in this run`);
+    this.scheduler.step(value);
+  }
+}

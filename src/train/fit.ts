@@ -1,0 +1,159 @@
+import { noGrad } from "../core/autograd.js";
+import { memory } from "../core/memory.js";
+import { concat } from "../core/ops/movement.js";
+import { formatShape } from "../core/shape.js";
+import type { Tensor } from "../core/tensor.js";
+import { DataLoader } from "../data/loader.js";
+import { TensorDataset } from "../data/dataset.js";
+import { History, ProgressLogger, type Callback, type TrainableModel, type TrainingContext } from "./callbacks.js";
+import type { Logs, TrainEvent } from "./events.js";
+import { resolveMetric, type Metric, type MetricLike } from "./metrics.js";
+
+export type LossFunction = (output: Tensor, target: Tensor) => Tensor;
+export interface OptimizerLike { zeroGrad(): void; step(): void }
+
+export interface FitOptions {
+  loss: LossFunction;
+  optimizer: OptimizerLike;
+  epochs?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  /** Seeds the batch order. */
+  seed?: number;
+  validationData?: [Tensor, Tensor];
+  /** Fraction of the samples, taken from the end before shuffling (as Keras), held out for validation. */
+  validationSplit?: number;
+  metrics?: MetricLike[];
+  callbacks?: Callback[];
+  /** 0 silent, 1 progress bar on a terminal, 2 one line per epoch. Default 1. */
+  verbose?: 0 | 1 | 2;
+  /** Receives every training event (the stream the progress bar and callbacks are built on). */
+  onEvent?: (event: TrainEvent) => void;
+}
+
+function checkPositiveInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`fit: ${name} must be a positive integer, got ${value}`);
+}
+
+/**
+ * Keras-style training loop, written with the public API only: mini-batches from a DataLoader,
+ * forward, loss, backward, optimizer step, then validation, callbacks and a History.
+ * @example
+ * const history = zd.fit(model, xTrain, yTrain, { loss: nn.functional.crossEntropy,
+ *   optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), epochs: 10, metrics: ["accuracy"] });
+ */
+export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOptions): History {
+  const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
+  checkPositiveInteger("epochs", epochs);
+  checkPositiveInteger("batchSize", batchSize);
+  if (typeof options.loss !== "function") throw new Error("fit: options.loss must be a loss function (output, target) => Tensor");
+  if (!options.optimizer) throw new Error("fit: options.optimizer is required");
+  if (x.shape[0] !== y.shape[0]) {
+    throw new Error(`fit: x has ${x.shape[0]} samples (shape ${formatShape(x.shape)}) but y has ${y.shape[0]} ` +
+      `(shape ${formatShape(y.shape)})`);
+  }
+  let [xTrain, yTrain] = [x, y];
+  let validation = options.validationData;
+  if (options.validationSplit !== undefined) {
+    const split = options.validationSplit;
+    if (!(split > 0 && split < 1)) throw new Error(`fit: validationSplit must be in (0, 1), got ${split}`);
+    const nVal = Math.ceil(x.shape[0] * split);
+    const cut = x.shape[0] - nVal;
+    [xTrain, yTrain] = [x.slice(0, 0, cut), y.slice(0, 0, cut)];
+    validation = [x.slice(0, cut), y.slice(0, cut)];
+  }
+  const metrics = (options.metrics ?? []).map(resolveMetric);
+  const history = new History();
+  const callbacks: Callback[] = [history, new ProgressLogger({ verbose: options.verbose ?? 1 }), ...(options.callbacks ?? [])];
+  const context: TrainingContext = { model, stopTraining: false };
+  const emit = (event: TrainEvent): void => {
+    options.onEvent?.(event);
+    for (const cb of callbacks) {
+      switch (event.type) {
+        case "trainBegin": cb.onTrainBegin?.(event, context); break;
+        case "epochBegin": cb.onEpochBegin?.(event, context); break;
+        case "batchEnd": cb.onBatchEnd?.(event, context); break;
+        case "epochEnd": cb.onEpochEnd?.(event, context); break;
+        case "trainEnd": cb.onTrainEnd?.(event, context); break;
+      }
+    }
+  };
+
+  const loader = new DataLoader(new TensorDataset(xTrain, yTrain), {
+    batchSize, shuffle: options.shuffle ?? true, seed: options.seed,
+  });
+  const started = performance.now();
+  emit({ type: "trainBegin", epochs, stepsPerEpoch: loader.length, samples: xTrain.shape[0] });
+  let epoch = 0;
+  while (epoch < epochs && !context.stopTraining) {
+    epoch++;
+    const epochStart = performance.now();
+    emit({ type: "epochBegin", epoch, epochs });
+    model.train(true);
+    let seen = 0, lossSum = 0, step = 0;
+    const metricSums = metrics.map(() => 0);
+    for (const [xb, yb] of loader) {
+      step++;
+      options.optimizer.zeroGrad();
+      const output = model.call(xb);
+      const loss = options.loss(output, yb);
+      const value = loss.item();
+      if (!Number.isFinite(value)) {
+        throw new Error(`fit: the loss became ${value} at epoch ${epoch}, step ${step}; lower the learning rate ` +
+          "or check the inputs for NaN/inf");
+      }
+      loss.backward();
+      options.optimizer.step();
+      const n = xb.shape[0];
+      seen += n;
+      lossSum += value * n;
+      metrics.forEach((m, i) => { metricSums[i] += m.batchSum(output, yb); });
+      emit({ type: "batchEnd", epoch, step, stepsPerEpoch: loader.length, batchSize: n, loss: value });
+    }
+    const logs: Logs = { loss: lossSum / seen };
+    metrics.forEach((m, i) => { logs[m.name] = metricSums[i] / seen; });
+    if (validation) {
+      const valLogs = evaluate(model, validation[0], validation[1], { loss: options.loss, metrics, batchSize });
+      for (const [k, v] of Object.entries(valLogs)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = v;
+    }
+    emit({ type: "epochEnd", epoch, epochs, logs, seconds: (performance.now() - epochStart) / 1000,
+      memoryBytes: memory().numBytes });
+  }
+  emit({ type: "trainEnd", epochsRun: epoch, seconds: (performance.now() - started) / 1000,
+    stoppedEarly: epoch < epochs });
+  return history;
+}
+
+export interface EvaluateOptions {
+  loss?: LossFunction;
+  metrics?: (Metric | MetricLike)[];
+  batchSize?: number;
+}
+
+/** Loss and metrics over a data set, in eval mode and without a graph. */
+export function evaluate(model: TrainableModel, x: Tensor, y: Tensor, options: EvaluateOptions = {}): Logs {
+  const output = predict(model, x, { batchSize: options.batchSize });
+  const logs: Logs = {};
+  noGrad(() => {
+    if (options.loss) logs.loss = options.loss(output, y).item();
+    for (const m of (options.metrics ?? []).map(resolveMetric)) logs[m.name] = m.batchSum(output, y) / x.shape[0];
+  });
+  return logs;
+}
+
+/** Model outputs for every sample (batched, eval mode, no graph); the model's mode is restored. */
+export function predict(model: TrainableModel & { training?: boolean }, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  const batchSize = options.batchSize ?? 256;
+  checkPositiveInteger("batchSize", batchSize);
+  const wasTraining = model.training ?? true;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const outputs: Tensor[] = [];
+      for (let start = 0; start < x.shape[0]; start += batchSize) outputs.push(model.call(x.slice(0, start, start + batchSize)));
+      return outputs.length === 1 ? outputs[0] : concat(outputs, 0);
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}

@@ -1,0 +1,84 @@
+// The generic op-table runner: every entry of test/helpers/op-table.ts is checked (a) against the
+// PyTorch fixtures that reproduce it (values and gradients, float32) and (b) by gradcheck in float64.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as zd from "../../src/index.js";
+import { assertClose, fixtureTensor } from "../helpers/allclose.js";
+import { getArray, loadFixture } from "../helpers/fixtures.js";
+import { OP_TABLE, sampleInputs, type FixtureCase, type OpEntry } from "../helpers/op-table.js";
+
+/** Fixture ops that are not differentiable; their values are checked in tensor.test.ts. */
+const NOT_IN_TABLE = new Set(["argmax", "argmin"]);
+
+function entryFor(op: string): OpEntry | undefined {
+  return OP_TABLE.find((e) => (e.fixtureOps ?? [e.name]).includes(op) && e.fromFixture !== undefined);
+}
+
+const fixtureCases: Array<[string, FixtureCase]> = [
+  ...Object.entries(loadFixture("ops")).map(([k, v]): [string, FixtureCase] => [`ops/${k}`, v]),
+  ...Object.entries(loadFixture("activations")).map(([k, v]): [string, FixtureCase] => [`activations/${k}`, v]),
+];
+
+/** Runs one fixture case: output = call(inputs), then backward(gradOutput) (or backward() for 0-d). */
+function runFixtureCase(entry: OpEntry, c: FixtureCase): void {
+  const { args, call } = (entry.fromFixture as NonNullable<OpEntry["fromFixture"]>)(c);
+  const inputs = args.map((name) => fixtureTensor(getArray(c, name), { requiresGrad: `grad_${name}` in c }));
+  const tol = { rtol: entry.rtol ?? 1e-5, atol: entry.atol ?? 1e-6 };
+  const output = call(...inputs);
+  assert.equal(output.dtype, "float32", "output dtype");
+  assertClose(output, getArray(c, "output"), { ...tol, label: "output" });
+  const gradFields = Object.keys(c).filter((k) => k.startsWith("grad_"));
+  if (gradFields.length === 0) return;
+  if ("gradOutput" in c) output.backward(fixtureTensor(getArray(c, "gradOutput")));
+  else output.backward();
+  for (const field of gradFields) {
+    const input = inputs[args.indexOf(field.slice("grad_".length))];
+    assert.ok(input, `${field} names an input the call does not take`);
+    assert.ok(input.grad, `${field}: no gradient reached the input`);
+    assert.equal(input.grad.dtype, "float32", `${field} dtype`);
+    assertClose(input.grad, getArray(c, field), { ...tol, label: field });
+  }
+}
+
+describe("op table: PyTorch fixtures", () => {
+  for (const [name, c] of fixtureCases) {
+    const op = c.op as string;
+    if (NOT_IN_TABLE.has(op)) continue;
+    test(name, () => {
+      const entry = entryFor(op);
+      assert.ok(entry, `fixture op "${op}" has no op-table entry with fromFixture`);
+      runFixtureCase(entry, c);
+    });
+  }
+});
+
+describe("op table: gradcheck (float64)", () => {
+  OP_TABLE.forEach((entry, e) => {
+    entry.samples.forEach((sample, s) => {
+      test(`${entry.name}: ${sample.label}`, () => {
+        const inputs = sampleInputs(sample, 1000 * e + 17 * s + 1);
+        const out = sample.call(...inputs);
+        assert.equal(out.dtype, "float64", "a float64 input gives a float64 output");
+        assert.ok(out.requiresGrad, "the output is in the graph");
+        assert.ok(zd.gradcheck(sample.call, inputs, sample.gradcheck));
+      });
+    });
+  });
+});
+
+describe("op table: coverage", () => {
+  test("every fixture op has an entry", () => {
+    const missing = fixtureCases.filter(([, c]) => !NOT_IN_TABLE.has(c.op as string) && !entryFor(c.op as string));
+    assert.deepEqual(missing.map(([name]) => name), []);
+  });
+
+  test("every differentiable op of the brief is in the table", () => {
+    const required = ("add sub mul div pow powScalar maximum minimum where neg exp log log1p expm1 sqrt rsqrt abs " +
+      "reciprocal sin cos erf clamp relu sigmoid tanh leakyRelu elu softplus gelu silu logSigmoid softmax " +
+      "logSoftmax sum mean max min prod var std logsumexp reshape view flatten permute transpose squeeze " +
+      "unsqueeze expand slice select split chunk concat stack gather indexSelect matmul contiguous clone cast").split(" ");
+    const names = new Set(OP_TABLE.map((e) => e.name));
+    assert.deepEqual(required.filter((n) => !names.has(n)), []);
+    assert.equal(names.size, OP_TABLE.length, "entry names are unique");
+  });
+});
