@@ -5,6 +5,7 @@ import {
   argReduceKernel, gatherKernel, indexAddKernel, indexSelectKernel, matmulKernel, reduceKernel, scatterAddKernel,
 } from "./kernels.js";
 import { binaryFunction, unaryFunction } from "./math.js";
+import { binaryKernel } from "./binary.js";
 import { allocJs, isLinear, jsData, offsetsOf, viewSize } from "./strided.js";
 
 /**
@@ -71,15 +72,7 @@ export class JsBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: View, b: View, out: Storage): void {
-    const f = binaryFunction(op);
-    const A = jsData(a.storage), B = jsData(b.storage), d = jsData(out);
-    if (isLinear(a) && isLinear(b)) {
-      const oa = a.offset, ob = b.offset;
-      for (let i = 0; i < d.length; i++) d[i] = f(A[oa + i], B[ob + i]);
-      return;
-    }
-    const offA = offsetsOf(a), offB = offsetsOf(b);
-    for (let i = 0; i < d.length; i++) d[i] = f(A[offA[i]], B[offB[i]]);
+    binaryKernel(op, binaryFunction(op), a, b, jsData(out));
   }
 
   where(cond: View, a: View, b: View, out: Storage): void {

@@ -1,4 +1,5 @@
 import type { ArgReduceOp, ReduceOp, Storage, View } from "../backend.js";
+import type { TypedArray } from "../../core/dtype.js";
 import { forEachCoord, jsData, offsetsOf, permuteView, viewSize } from "./strided.js";
 
 /** Reduction over sorted axes: move kept axes first, reduced ones last, then fold each row. */
@@ -46,39 +47,59 @@ export function argReduceKernel(op: ArgReduceOp, x: View, axis: number, out: Sto
   }
 }
 
-/** Plain batched GEMM. Two loop orders so the innermost loop always walks memory with stride 1. */
+/** Plain batched GEMM: one strided 2-D product per batch entry. */
 export function matmulKernel(a: View, b: View, out: Storage, accumulate: boolean): void {
   const nd = a.shape.length;
   const M = a.shape[nd - 2], K = a.shape[nd - 1], N = b.shape[nd - 1];
-  const rsA = a.strides[nd - 2], csA = a.strides[nd - 1], rsB = b.strides[nd - 2], csB = b.strides[nd - 1];
   const A = jsData(a.storage), B = jsData(b.storage), C = jsData(out);
   const batchShape = a.shape.slice(0, nd - 2);
-  forEachCoord(batchShape, (coord, batch) => {
-    let aOff = a.offset, bOff = b.offset;
-    for (let d = 0; d < coord.length; d++) { aOff += coord[d] * a.strides[d]; bOff += coord[d] * b.strides[d]; }
+  const aBatch = offsetsOf({ storage: a.storage, shape: batchShape, strides: a.strides.slice(0, nd - 2), offset: a.offset });
+  const bBatch = offsetsOf({ storage: b.storage, shape: batchShape, strides: b.strides.slice(0, nd - 2), offset: b.offset });
+  const strides = { rsA: a.strides[nd - 2], csA: a.strides[nd - 1], rsB: b.strides[nd - 2], csB: b.strides[nd - 1] };
+  for (let batch = 0; batch < aBatch.length; batch++) {
     const cOff = batch * M * N;
     if (!accumulate) C.fill(0, cOff, cOff + M * N);
-    if (csB === 1 || rsB !== 1) {
-      for (let i = 0; i < M; i++) {
-        const cRow = cOff + i * N;
-        for (let p = 0; p < K; p++) {
-          const aip = A[aOff + i * rsA + p * csA];
-          if (aip === 0) continue;
-          const bRow = bOff + p * rsB;
-          for (let j = 0; j < N; j++) C[cRow + j] += aip * B[bRow + j * csB];
-        }
-      }
-    } else {
-      for (let i = 0; i < M; i++) {
-        for (let j = 0; j < N; j++) {
-          let acc = 0;
-          const aRow = aOff + i * rsA, bCol = bOff + j * csB;
-          for (let p = 0; p < K; p++) acc += A[aRow + p * csA] * B[bCol + p];
-          C[cOff + i * N + j] += acc;
-        }
+    gemm(A, aBatch[batch], B, bBatch[batch], C, cOff, M, N, K, strides);
+  }
+}
+
+interface GemmStrides { rsA: number; csA: number; rsB: number; csB: number }
+
+/**
+ * C += A·B for one matrix. Two loop orders keep the innermost loop at stride 1: i-p-j when B's rows
+ * are contiguous, a dot product over p (four partial sums) when B is a transposed view.
+ */
+function gemm(A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
+  M: number, N: number, K: number, { rsA, csA, rsB, csB }: GemmStrides): void {
+  if (csB === 1 || rsB !== 1) {
+    for (let i = 0; i < M; i++) {
+      const cRow = cOff + i * N;
+      for (let p = 0; p < K; p++) {
+        const aip = A[aOff + i * rsA + p * csA];
+        if (aip === 0) continue;
+        const bRow = bOff + p * rsB;
+        if (csB === 1) for (let j = 0; j < N; j++) C[cRow + j] += aip * B[bRow + j];
+        else for (let j = 0; j < N; j++) C[cRow + j] += aip * B[bRow + j * csB];
       }
     }
-  });
+    return;
+  }
+  const K4 = K - (K % 4);
+  for (let i = 0; i < M; i++) {
+    const aRow = aOff + i * rsA;
+    for (let j = 0; j < N; j++) {
+      const bCol = bOff + j * csB;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = 0;
+      if (csA === 1) {
+        for (; p < K4; p += 4) {
+          s0 += A[aRow + p] * B[bCol + p]; s1 += A[aRow + p + 1] * B[bCol + p + 1];
+          s2 += A[aRow + p + 2] * B[bCol + p + 2]; s3 += A[aRow + p + 3] * B[bCol + p + 3];
+        }
+      }
+      for (; p < K; p++) s0 += A[aRow + p * csA] * B[bCol + p];
+      C[cOff + i * N + j] += s0 + s1 + s2 + s3;
+    }
+  }
 }
 
 function linearIndex(shape: readonly number[], coord: readonly number[]): number {
