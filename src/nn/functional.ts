@@ -18,6 +18,7 @@ export {
   type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type KlDivReduction,
   type KlDivOptions, type HingeEmbeddingLossOptions, type MultiMarginLossOptions,
 } from "./losses.js";
+export { hingeLoss, type HingeLossOptions } from "./losses-margin.js";
 
 /**
  * Affine map `x·weightᵀ + bias` over the last dimension: x [..., in], weight [out, in], bias [out].
