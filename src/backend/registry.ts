@@ -1,34 +1,69 @@
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js/backend.js";
+import { WasmBackend } from "./wasm/backend.js";
 
 const backends = new Map<string, Backend>([["js", new JsBackend()]]);
-let active: Backend = backends.get("js") as Backend;
+const factories = new Map<string, () => Backend>([["wasm", () => new WasmBackend()]]);
+let active: Backend | null = null;
+let fallbackReason: string | null = null;
+
+function instantiate(name: string): Backend | undefined {
+  const existing = backends.get(name);
+  if (existing) return existing;
+  const factory = factories.get(name);
+  if (!factory) return undefined;
+  const backend = factory();
+  backends.set(name, backend);
+  return backend;
+}
+
+/**
+ * The default is the WebAssembly backend (or `ZENDL_BACKEND` when set); where WebAssembly SIMD is
+ * missing it quietly falls back to the reference backend, and `backendFallbackReason()` says why.
+ */
+function defaultBackend(): Backend {
+  const wanted = (typeof process !== "undefined" && process.env.ZENDL_BACKEND) || "wasm";
+  try {
+    const backend = instantiate(wanted);
+    if (backend) return backend;
+    fallbackReason = `ZENDL_BACKEND names an unknown backend "${wanted}"`;
+  } catch (error) {
+    fallbackReason = error instanceof Error ? error.message : String(error);
+  }
+  return backends.get("js") as Backend;
+}
 
 /** Makes a backend available to `setBackend` under its name. */
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
 }
 
-/** Selects the backend new tensors are created on. */
+/** Selects the backend new tensors are created on: "wasm" (default) or "js" (the reference). */
 export function setBackend(name: string): void {
-  const backend = backends.get(name);
+  const backend = instantiate(name);
   if (!backend) {
-    throw new Error(`setBackend: unknown backend "${name}"; available: ${[...backends.keys()].join(", ")}`);
+    throw new Error(`setBackend: unknown backend "${name}"; available: ${[...new Set([...backends.keys(),
+      ...factories.keys()])].join(", ")}`);
   }
   active = backend;
 }
 
 /** Name of the active backend. */
 export function getBackend(): string {
-  return active.name;
+  return activeBackend().name;
 }
 
 export function activeBackend(): Backend {
-  return active;
+  return (active ??= defaultBackend());
+}
+
+/** Why the default backend is not "wasm", or null. */
+export function backendFallbackReason(): string | null {
+  return fallbackReason;
 }
 
 export function backendByName(name: string): Backend {
-  const backend = backends.get(name);
+  const backend = instantiate(name);
   if (!backend) throw new Error(`no backend named "${name}" is registered`);
   return backend;
 }

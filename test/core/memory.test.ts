@@ -6,6 +6,10 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import * as zd from "../../src/index.js";
 
+// Exact byte counts below are the reference backend's (the wasm heap rounds blocks to size classes;
+// test/backend/wasm-memory.test.ts covers it).
+zd.setBackend("js");
+
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**

@@ -1,0 +1,5 @@
+// Entry point of the WebAssembly kernels: every exported function is a kernel the wasm backend calls.
+// Pointers are byte offsets into the shared heap; sizes are element counts. Kernels allocate nothing:
+// workspaces are passed in by the caller, so every thread can run any kernel on its own scratch space.
+export { heap_base } from "./memory";
+export * from "./elementwise";
