@@ -2,4 +2,7 @@
 // Pointers are byte offsets into the shared heap; sizes are element counts. Kernels allocate nothing:
 // workspaces are passed in by the caller, so every thread can run any kernel on its own scratch space.
 export { heap_base } from "./memory";
+export * from "./gemm";
 export * from "./elementwise";
+export * from "./reduce";
+export * from "./optim";

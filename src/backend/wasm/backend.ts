@@ -7,9 +7,9 @@ import { WasmHeap } from "./heap.js";
 import { loadKernels, type KernelVariant } from "./loader.js";
 import { WasmStorage } from "./storage.js";
 import type { KernelContext, KernelExports } from "./context.js";
-import { fastBinary, fastUnary, fastWhere } from "./elementwise.js";
+import { fastBinary, fastUnary, fastWhere, warmUpElementwise } from "./elementwise.js";
 import { fastReduce, fastArgReduce } from "./reduce.js";
-import { fastMatmul } from "./gemm.js";
+import { fastMatmul, warmUpGemm } from "./gemm.js";
 import { ThreadPool } from "./threads.js";
 
 const GiB = 1024 ** 3;
@@ -50,6 +50,9 @@ export class WasmBackend implements Backend, KernelContext {
     });
     this.heap.onPressure = (needed, hard) => this.evict(needed, hard);
     this.pool = new ThreadPool(module, memory);
+    // V8 runs new WebAssembly in its baseline tier for the first calls: run each hot kernel a few times now
+    warmUpGemm(this);
+    warmUpElementwise(this);
   }
 
   // ---- storage -------------------------------------------------------------------------------

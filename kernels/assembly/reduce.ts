@@ -1,0 +1,2 @@
+// Reduction kernels (placeholder).
+export function reduce_placeholder(): void {}
