@@ -12,7 +12,8 @@ export { manualSeed, Generator } from "./core/random.js";
 export { noGrad, enableGrad, isGradEnabled, type BackwardOptions } from "./core/autograd.js";
 export { memory, tidy, keep, type MemoryInfo } from "./core/memory.js";
 export { gradcheck, type GradcheckOptions } from "./core/gradcheck.js";
-export { setBackend, getBackend } from "./backend/registry.js";
+export { setBackend, getBackend, setMemoryLimit, ready } from "./backend/registry.js";
+export { setNumThreads, getNumThreads } from "./backend/wasm/threads.js";
 export type { Backend, Storage, View } from "./backend/backend.js";
 export {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, neg, exp, log, log1p, expm1, sqrt, rsqrt,

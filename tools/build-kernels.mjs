@@ -9,7 +9,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "dist", "kernels");
+// `--out DIR` builds elsewhere (a private build while someone else edits the kernels)
+const outFlag = process.argv.indexOf("--out");
+const out = outFlag > 0 ? join(process.cwd(), process.argv[outFlag + 1]) : join(root, "dist", "kernels");
 mkdirSync(out, { recursive: true });
 const asc = join(dirname(createRequire(import.meta.url).resolve("assemblyscript/package.json")), "bin", "asc.js");
 const common = [

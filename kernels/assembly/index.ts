@@ -4,5 +4,7 @@
 export { heap_base } from "./memory";
 export * from "./gemm";
 export * from "./elementwise";
+export * from "./binary";
+export * from "./strided";
 export * from "./reduce";
 export * from "./optim";

@@ -37,6 +37,33 @@ export type BinaryOp =
 export type ReduceOp = "sum" | "max" | "min" | "prod";
 export type ArgReduceOp = "argmax" | "argmin";
 
+/** Hyper-parameters of one fused SGD step (PyTorch's `torch.optim.SGD`). */
+export interface SgdStepOptions {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  readonly maximize: boolean;
+  /** The momentum buffer is uninitialized and takes the (decayed) gradient itself. */
+  readonly first: boolean;
+}
+
+/** Hyper-parameters of one fused Adam/AdamW step (PyTorch's `torch.optim.Adam` and `AdamW`). */
+export interface AdamStepOptions {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** AdamW: `p *= 1 - lr*weightDecay` instead of adding `weightDecay*p` to the gradient. */
+  readonly decoupled: boolean;
+  readonly amsgrad: boolean;
+  readonly maximize: boolean;
+  /** The step number after this update (1 at the first step), for the bias corrections. */
+  readonly step: number;
+}
+
 /**
  * The primitive kernels a backend implements; everything differentiable is built on these by
  * `core/ops`. Outputs are storages the caller allocated, written contiguously (row-major) unless a
@@ -57,6 +84,10 @@ export interface Backend {
   fill(dst: View, value: number): void;
   /** Bytes currently allocated by this backend. */
   allocatedBytes(): number;
+  /** Where a backend has a heap of its own: its size and the bytes moved out of it (`zd.memory()`). */
+  memoryStats?(): { heapBytes: number; evictedBytes: number };
+  /** Resolves when the backend is fully up (worker threads started); see `zd.ready()`. */
+  ready?(): Promise<void>;
 
   // compute
   unary(op: UnaryOp, x: View, out: Storage, p0?: number, p1?: number): void;
@@ -81,4 +112,21 @@ export interface Backend {
   indexSelect(x: View, dim: number, index: View, out: Storage): void;
   /** The adjoint of indexSelect: out (contiguous, target shape) += src added at `index` along dim. */
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void;
+
+  // fused optimizer updates (optional: optimizers fall back to tensor ops without them)
+  /**
+   * One SGD step in place on contiguous storages of `n` elements, all of one float dtype, with the
+   * same rounding as the tensor-op formulation: d = g + wd·p; buf = d at the first step, else
+   * momentum·buf + (1 − dampening)·d; p −= lr·(nesterov ? d + momentum·buf : buf). `buf` may be null
+   * only when momentum is 0.
+   */
+  sgdStep?(p: Storage, g: Storage, buf: Storage | null, n: number, options: SgdStepOptions): void;
+  /**
+   * One Adam (coupled L2) or AdamW (decoupled) step in place on contiguous storages of `n` elements:
+   * m = β1·m + (1 − β1)·d; v = β2·v + (1 − β2)·d·d; vMax = max(vMax, v) with amsgrad;
+   * p −= lr/(1 − β1ᵗ) · m / (sqrt(v or vMax)/sqrt(1 − β2ᵗ) + eps). `maxExpAvgSq` is needed with
+   * amsgrad.
+   */
+  adamStep?(p: Storage, g: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null,
+    n: number, options: AdamStepOptions): void;
 }

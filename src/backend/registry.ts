@@ -3,7 +3,12 @@ import { JsBackend } from "./js/backend.js";
 import { WasmBackend } from "./wasm/backend.js";
 
 const backends = new Map<string, Backend>([["js", new JsBackend()]]);
-const factories = new Map<string, () => Backend>([["wasm", () => new WasmBackend()]]);
+const factories = new Map<string, () => Backend>([["wasm", () => {
+  const backend = new WasmBackend();
+  if (memoryLimit !== null) backend.setMemoryLimit(memoryLimit);
+  return backend;
+}]]);
+let memoryLimit: number | null = null;
 let active: Backend | null = null;
 let fallbackReason: string | null = null;
 
@@ -66,4 +71,32 @@ export function backendByName(name: string): Backend {
   const backend = instantiate(name);
   if (!backend) throw new Error(`no backend named "${name}" is registered`);
   return backend;
+}
+
+/**
+ * Sets the hard maximum of the WebAssembly heap in bytes (default 4 GiB). Under it, cold tensors are
+ * moved out of the heap when memory runs short; an allocation that still cannot fit throws an
+ * out-of-memory error naming the request. The heap never shrinks, so a limit below its current size
+ * only stops it growing. The reference ("js") backend has no heap of its own and ignores it.
+ * @example
+ * zd.setMemoryLimit(512 * 2 ** 20);   // 512 MiB
+ */
+export function setMemoryLimit(bytes: number): void {
+  const wasm = backends.get("wasm");
+  if (wasm instanceof WasmBackend) wasm.setMemoryLimit(bytes);
+  else WasmBackend.checkMemoryLimit(bytes);
+  memoryLimit = bytes;
+}
+
+/**
+ * Resolves when the active backend is fully up: for the WebAssembly backend, its kernels compiled
+ * and its worker threads running. Awaiting it is optional: in Node the kernels compile synchronously
+ * at the first use of a tensor, so everything works right after `import`; the worker threads join
+ * as they become ready (until then kernels run on the calling thread). Await it before timing code.
+ * @example
+ * await zd.ready();
+ * console.time("matmul"); zd.randn([512, 512]).matmul(zd.randn([512, 512])); console.timeEnd("matmul");
+ */
+export async function ready(): Promise<void> {
+  await activeBackend().ready?.();
 }

@@ -46,7 +46,13 @@ export function enableGrad<T>(fn: () => T): T {
 
 /** Records `output = name(inputs)` in the graph when any input needs a gradient. */
 export function attach(output: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule): Tensor {
-  if (gradEnabled && inputs.some((t) => t.requiresGrad)) output._setGradFn({ name, inputs, rule });
+  if (!gradEnabled) return output;
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i].requiresGrad) {
+      output._setGradFn({ name, inputs, rule });
+      break;
+    }
+  }
   return output;
 }
 

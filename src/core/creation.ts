@@ -171,9 +171,30 @@ export function eye(n: number, m = n, options?: TensorOptions): Tensor {
   return finish(t, options);
 }
 
-/** @internal A 0-d tensor used when a number meets a tensor in an op. */
+const SCALAR_CACHE_SIZE = 512;
+const scalarCache = new WeakMap<Backend, Map<string, Tensor>>();
+
+/**
+ * @internal A 0-d tensor used when a number meets a tensor in an op. `x.mul(2)` would otherwise
+ * allocate, track and later collect a storage for the 2 on every call, so constants are shared:
+ * they are permanent tensors that only ever appear as op inputs (graph nodes keep them, users never
+ * get them back), hence nobody writes to them. Past the cache size (a schedule that makes a new
+ * learning rate every step) scalars are ordinary tensors again.
+ */
 export function scalarFor(value: number, like: Tensor): Tensor {
   const dtype = like.dtype === "int32" && !Number.isInteger(value) ? "float32" : like.dtype;
-  return fromFlat([value], [], dtype, like.backend);
+  const backend = like.backend;
+  let cache = scalarCache.get(backend);
+  if (cache === undefined) scalarCache.set(backend, (cache = new Map()));
+  // -0 and 0 differ (1 / -0 is -inf), and String(-0) is "0"
+  const key = dtype + (Object.is(value, -0) ? "-0" : String(value));
+  let t = cache.get(key);
+  if (t === undefined) {
+    if (cache.size >= SCALAR_CACHE_SIZE) return fromFlat([value], [], dtype, backend);
+    t = Tensor._permanent([], dtype, backend);
+    backend.write(t._ref.storage, [value]);
+    cache.set(key, t);
+  }
+  return t;
 }
 

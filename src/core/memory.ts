@@ -1,47 +1,151 @@
 import type { Backend, Storage } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
+import { bytesPerElement } from "./dtype.js";
+import { collectNow, createRegistry, drainFinalizers } from "./finalizer.js";
 
 /**
  * Storage lifetime. Several tensors (views) share one storage; it is freed when the last of them is
  * disposed or collected. Users never have to dispose: a FinalizationRegistry returns the storage of
- * unreachable tensors, and autograd drops its saved tensors once a graph has been backpropagated.
- * `dispose()` and `tidy()` are there for those who want memory back at a known point.
+ * unreachable tensors, autograd drops its saved tensors once a graph has been backpropagated, and
+ * allocation pressure triggers a collection (see `noteAllocation`) so that synchronous loops, where
+ * finalizers would otherwise never run, stay bounded too. `dispose()` and `tidy()` are there for
+ * those who want memory back at a known point.
  */
 export class StorageRef {
   refs = 0;
-  constructor(readonly storage: Storage, readonly backend: Backend) {}
+  readonly bytes: number;
+  constructor(readonly storage: Storage, readonly backend: Backend) {
+    this.bytes = storage.size * bytesPerElement(storage.dtype);
+    liveStorageBytes += this.bytes;
+  }
 
   retain(): void {
     this.refs++;
   }
 
   release(): void {
-    if (--this.refs === 0) this.backend.free(this.storage);
+    if (--this.refs === 0) {
+      liveStorageBytes -= this.bytes;
+      this.backend.free(this.storage);
+    }
   }
 }
 
+/**
+ * What the finalizer of one tensor gets. It must not reach the tensor (that would keep it alive), and
+ * it carries the tensor's own "already released" flag, so `dispose()` needs no unregister token
+ * (tokens cost V8 a hash-table entry per registration, about as much as the registration itself).
+ */
+export class Lifetime {
+  released = false;
+  constructor(readonly ref: StorageRef) {}
+}
+
+/**
+ * What the registry watches in place of the tensor: an empty object only the tensor points to, so it
+ * becomes unreachable exactly when the tensor does. V8's young-generation collector keeps every
+ * registered object alive (only full collections clear them), and a registered tensor would keep its
+ * shape, its graph node and through it the whole graph alive with it: promoted, and collected late
+ * and slowly. An empty anchor drags nothing along, which halved the cost of a small training step.
+ */
+export class Anchor {}
+
 let liveTensors = 0;
-const registry = new FinalizationRegistry<StorageRef>((ref) => {
+let liveStorageBytes = 0;
+const registry = createRegistry<Lifetime>((life) => {
+  if (life.released) return;
+  life.released = true;
   liveTensors--;
-  ref.release();
+  life.ref.release();
 });
 
-/** Called by every tensor constructor. */
-export function trackTensor(owner: object, ref: StorageRef): void {
+/**
+ * Called by every tensor constructor with the tensor's new anchor (which the tensor must keep as
+ * its only reference); the tensor keeps the returned lifetime for `dispose`.
+ */
+export function trackTensor(owner: object, anchor: Anchor, ref: StorageRef): Lifetime {
   ref.retain();
   liveTensors++;
-  registry.register(owner, ref, owner);
-  const scope = scopes[scopes.length - 1];
-  if (scope) scope.push(owner as Disposable);
+  registeredSinceCollection++;
+  const life = new Lifetime(ref);
+  registry.register(anchor, life);
+  if (scopes.length > 0) scopes[scopes.length - 1].push(owner as Disposable);
+  return life;
 }
 
 /** Called by `dispose()`. */
-export function untrackTensor(owner: object, ref: StorageRef): void {
-  registry.unregister(owner);
+export function untrackTensor(life: Lifetime): void {
+  if (life.released) return;
+  life.released = true;
   liveTensors--;
-  ref.release();
+  life.ref.release();
 }
 
+// ---- pressure-triggered collection -----------------------------------------------------------------
+const MiB = 2 ** 20;
+const MIN_BYTE_BUDGET = 64 * MiB;
+const MIN_TENSOR_BUDGET = 500_000;
+let bytesSinceCollection = 0;
+let byteBudget = MIN_BYTE_BUDGET;
+let registeredSinceCollection = 0;
+let tensorBudget = MIN_TENSOR_BUDGET;
+
+/**
+ * Called before each storage allocation, a safe point: the inputs of the op that allocates are
+ * still in use, so no storage a kernel is about to read can be freed here. After as many bytes as
+ * are live (at least 64 MiB) have been allocated, or as many tensors created as are alive (at least
+ * 500,000: each leaves a finalizer record that only a full collection clears), run a full collection
+ * and the finalizers it makes due. Scaling the budgets with what is live throttles it (shumai found
+ * that collecting on every allocation slows training 60x): a collection costs time in proportion to
+ * what is live, so it stays a small, fixed fraction of the work that fills the budget.
+ */
+export function noteAllocation(bytes: number): void {
+  bytesSinceCollection += bytes;
+  if (bytesSinceCollection > byteBudget || registeredSinceCollection > tensorBudget) collectGarbage();
+  else if (!idleCollectionPending && bytesSinceCollection > IDLE_BYTES) scheduleIdleCollection();
+}
+
+/**
+ * Code that awaits (a server, an async training loop) gives the event loop turns, and a turn is a
+ * moment when no op is running: collect then too, so memory falls back between bursts of work
+ * instead of waiting for the next budget. Throttled to about 5% of the time: not within twenty
+ * times the last idle collection's duration since it ended (an async loop that yields every step
+ * would otherwise collect every step). The timer never keeps the process alive.
+ */
+const IDLE_BYTES = 1 * MiB;
+let idleCollectionPending = false;
+let lastIdleEnd = 0, lastIdleCost = 0;
+
+function scheduleIdleCollection(delayMs = 0): void {
+  if (typeof setTimeout !== "function") return;
+  idleCollectionPending = true;
+  const timer = setTimeout(() => {
+    idleCollectionPending = false;
+    if (bytesSinceCollection <= IDLE_BYTES) return;
+    const started = performance.now();
+    const wait = lastIdleEnd + 20 * lastIdleCost - started;
+    if (wait > 0) return scheduleIdleCollection(wait);
+    collectGarbage();
+    lastIdleEnd = performance.now();
+    lastIdleCost = lastIdleEnd - started;
+  }, delayMs);
+  (timer as { unref?: () => void }).unref?.();
+}
+
+/**
+ * Frees now the storages of every tensor that is no longer reachable (a full garbage collection,
+ * then the finalizers), where the engine allows it; otherwise at the next turn of the event loop.
+ * Training loops need not call it: allocation pressure does.
+ */
+export function collectGarbage(): void {
+  bytesSinceCollection = 0;
+  registeredSinceCollection = 0;
+  if (!collectNow()) drainFinalizers();
+  byteBudget = Math.max(MIN_BYTE_BUDGET, liveStorageBytes);
+  tensorBudget = Math.max(MIN_TENSOR_BUDGET, liveTensors);
+}
+
+// ---- tidy / keep -------------------------------------------------------------------------------------
 interface Disposable { dispose(): void; readonly isDisposed: boolean }
 const scopes: Disposable[][] = [];
 const kept = new WeakSet<object>();
@@ -50,6 +154,8 @@ const kept = new WeakSet<object>();
  * Runs `fn` and disposes every tensor created inside it except those it returns (a tensor, or an
  * array or object of tensors) and those passed to `keep` (leaf gradients from `backward()` are).
  * Do not call `backward()` afterwards on a graph built inside it.
+ * @example
+ * const loss = zd.tidy(() => model.forward(x).sub(y).square().mean());  // intermediates freed now
  */
 export function tidy<T>(fn: () => T): T {
   const scope: Disposable[] = [];
@@ -77,7 +183,7 @@ export function tidy<T>(fn: () => T): T {
  * Leaf gradients written by `backward()` are kept this way, since they belong to their leaf.
  */
 export function keep<T extends object>(tensor: T): T {
-  kept.add(tensor);
+  if (scopes.length > 0) kept.add(tensor);
   return tensor;
 }
 
@@ -97,10 +203,26 @@ export interface MemoryInfo {
   /** Bytes held by the active backend's storages. */
   numBytes: number;
   backend: string;
+  /** Size of the WebAssembly memory (wasm backend): what the heap costs the process. */
+  heapBytes?: number;
+  /** Bytes of cold storages moved out of the heap into JS arrays (wasm backend), restored on use. */
+  evictedBytes?: number;
 }
 
-/** Live tensors and bytes; counts drop when tensors are disposed or garbage-collected. */
+/**
+ * Live tensors and bytes; counts drop when tensors are disposed or garbage-collected.
+ * @example
+ * const { numTensors, numBytes, heapBytes } = zd.memory();
+ */
 export function memory(): MemoryInfo {
   const backend = activeBackend();
-  return { numTensors: liveTensors, numBytes: backend.allocatedBytes(), backend: backend.name };
+  const info: MemoryInfo = {
+    numTensors: liveTensors, numBytes: backend.allocatedBytes(), backend: backend.name,
+  };
+  const stats = backend.memoryStats?.();
+  if (stats) {
+    info.heapBytes = stats.heapBytes;
+    info.evictedBytes = stats.evictedBytes;
+  }
+  return info;
 }

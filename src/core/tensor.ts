@@ -1,8 +1,8 @@
 import type { Backend, View } from "../backend/backend.js";
 import type { DType, TypedArray } from "./dtype.js";
-import { isFloat } from "./dtype.js";
+import { bytesPerElement, isFloat } from "./dtype.js";
 import { backward as runBackward, setEngineOps, type BackwardOptions, type GradFn } from "./autograd.js";
-import { StorageRef, trackTensor, untrackTensor } from "./memory.js";
+import { Anchor, noteAllocation, StorageRef, trackTensor, untrackTensor, type Lifetime } from "./memory.js";
 import { contiguousStrides, formatShape, shapeSize } from "./shape.js";
 import * as ew from "./ops/elementwise.js";
 import * as red from "./ops/reduce.js";
@@ -30,20 +30,47 @@ export class Tensor {
   /** @internal */ _gradFn: GradFn | null = null;
   private _requiresGrad = false;
   private _disposed = false;
+  /** @internal What the finalizer gets; null for the permanent constants of `_permanent`. */
+  private readonly _life: Lifetime | null;
+  /** @internal What the finalizer watches (see `Anchor`). */
+  private readonly _anchor: Anchor | null;
 
-  /** @internal Use the creation functions (`zd.tensor`, `zd.zeros`, ...) instead. */
-  constructor(ref: StorageRef, shape: readonly number[], strides?: readonly number[], offset = 0) {
+  /**
+   * @internal Use the creation functions (`zd.tensor`, `zd.zeros`, ...) instead. `shape` and
+   * `strides` become the tensor's own (they are not copied, and `shape` is frozen in place): pass
+   * arrays nobody changes afterwards. Ops create a tensor for nearly every call, so copies count.
+   */
+  constructor(ref: StorageRef, shape: readonly number[], strides?: readonly number[], offset = 0,
+    tracked = true) {
     this._ref = ref;
-    this.shape = Object.freeze([...shape]);
-    this._strides = strides ? [...strides] : contiguousStrides(shape);
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape as number[]);
+    this._strides = strides ?? contiguousStrides(shape);
     this._offset = offset;
     this.dtype = ref.storage.dtype;
-    trackTensor(this, ref);
+    if (tracked) {
+      this._anchor = new Anchor();
+      this._life = trackTensor(this, this._anchor, ref);
+    } else {
+      this._anchor = null;
+      this._life = null;
+      ref.retain();
+    }
   }
 
   /** @internal A fresh contiguous tensor on `backend` (contents unspecified). */
   static _empty(shape: readonly number[], dtype: DType, backend: Backend): Tensor {
-    return new Tensor(new StorageRef(backend.alloc(shapeSize(shape), dtype), backend), shape);
+    const size = shapeSize(shape);
+    noteAllocation(size * bytesPerElement(dtype));
+    return new Tensor(new StorageRef(backend.alloc(size, dtype), backend), shape);
+  }
+
+  /**
+   * @internal A tensor that is never freed, counted or captured by `tidy`: for shared constants that
+   * no user code can reach or write (see `scalarFor`).
+   */
+  static _permanent(shape: readonly number[], dtype: DType, backend: Backend): Tensor {
+    const ref = new StorageRef(backend.alloc(shapeSize(shape), dtype), backend);
+    return new Tensor(ref, shape, undefined, 0, false);
   }
 
   get backend(): Backend { return this._ref.backend; }
@@ -124,10 +151,10 @@ export class Tensor {
 
   /** Frees the storage now (once no other view uses it); the tensor cannot be used afterwards. */
   dispose(): void {
-    if (this._disposed) return;
+    if (this._disposed || this._life === null) return;
     this._disposed = true;
     this._gradFn = null;
-    untrackTensor(this, this._ref);
+    untrackTensor(this._life);
   }
 
   private assertAlive(): void {

@@ -11,3 +11,8 @@ export {
 } from "./transforms.js";
 export { loadCsv, parseCsv, type CsvOptions, type CsvData } from "./csv.js";
 export { loadDigits, type DigitsOptions, type Digits } from "./datasets/digits.js";
+export { parseIdx, readIdx, type IdxArray, type IdxData } from "./datasets/idx.js";
+export {
+  loadFashionMnist, loadMnist, type FashionMnistOptions,
+} from "./datasets/fashion-mnist.js";
+export type { MnistOptions, MnistSplit, MnistData, MnistTrain, MnistTest } from "./datasets/idx-images.js";

@@ -19,6 +19,16 @@ export {
   type KlDivOptions, type HingeEmbeddingLossOptions, type MultiMarginLossOptions,
 } from "./losses.js";
 export { hingeLoss, type HingeLossOptions } from "./losses-margin.js";
+export {
+  conv1d, conv2d, convTranspose2d, type Conv1dOptions, type Conv2dOptions, type ConvTranspose2dOptions,
+  type ConvPadding, type IntPair, type PaddingMode,
+} from "./conv.js";
+export {
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, type MaxPool1dOptions,
+  type MaxPool2dOptions, type AvgPool1dOptions, type AvgPool2dOptions, type AdaptiveSize,
+} from "./pool.js";
+export { batchNorm, layerNorm, type BatchNormOptions, type LayerNormOptions } from "./norm.js";
+export { dropout2d } from "./layers/dropout2d.js";
 
 /**
  * Affine map `x·weightᵀ + bias` over the last dimension: x [..., in], weight [out, in], bias [out].

@@ -19,3 +19,14 @@ export {
 export {
   registerModule, buildModule, registeredModuleTypes, type ModuleFactory, type ConfigArgs,
 } from "./registry.js";
+export {
+  Conv1d, Conv2d, ConvTranspose2d, DepthwiseSeparableConv2d, type Conv1dLayerOptions, type Conv2dLayerOptions,
+  type ConvTranspose2dLayerOptions, type DepthwiseSeparableConv2dOptions,
+} from "./layers/conv.js";
+export {
+  MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
+} from "./layers/pool.js";
+export {
+  BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions,
+} from "./layers/norm.js";
+export { Dropout2d } from "./layers/dropout2d.js";

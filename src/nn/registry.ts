@@ -10,6 +10,12 @@ import { ModuleList, Sequential } from "./layers/container.js";
 import { Dropout } from "./layers/dropout.js";
 import { Flatten } from "./layers/flatten.js";
 import { Linear } from "./layers/linear.js";
+import { Conv1d, Conv2d, ConvTranspose2d, DepthwiseSeparableConv2d } from "./layers/conv.js";
+import {
+  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d,
+} from "./layers/pool.js";
+import { BatchNorm1d, BatchNorm2d, LayerNorm } from "./layers/norm.js";
+import { Dropout2d } from "./layers/dropout2d.js";
 import { Module, type AnyModule, type JsonValue, type ModuleConfig } from "./module.js";
 
 /** The `args` of a config, as read back from JSON. */
@@ -129,3 +135,14 @@ registerModule("ELU", leaf("ELU", (a) => new ELU(num(a, "alpha"))));
 registerModule("SiLU", leaf("SiLU", () => new SiLU()));
 registerModule("Softplus", leaf("Softplus",
   (a) => new Softplus({ beta: num(a, "beta"), threshold: num(a, "threshold") })));
+// CNN layers validate their own config args in their constructors
+for (const [type, make] of [
+  ["Conv1d", Conv1d.fromConfig], ["Conv2d", Conv2d.fromConfig],
+  ["ConvTranspose2d", ConvTranspose2d.fromConfig],
+  ["DepthwiseSeparableConv2d", DepthwiseSeparableConv2d.fromConfig], ["MaxPool1d", MaxPool1d.fromConfig],
+  ["MaxPool2d", MaxPool2d.fromConfig], ["AvgPool1d", AvgPool1d.fromConfig],
+  ["AvgPool2d", AvgPool2d.fromConfig],
+  ["AdaptiveAvgPool1d", AdaptiveAvgPool1d.fromConfig], ["AdaptiveAvgPool2d", AdaptiveAvgPool2d.fromConfig],
+  ["BatchNorm1d", BatchNorm1d.fromConfig], ["BatchNorm2d", BatchNorm2d.fromConfig],
+  ["LayerNorm", LayerNorm.fromConfig], ["Dropout2d", Dropout2d.fromConfig],
+] as Array<[string, (args: ConfigArgs) => AnyModule]>) registerModule(type, leaf(type, make));

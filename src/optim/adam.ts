@@ -1,4 +1,5 @@
 import type { Tensor } from "../core/tensor.js";
+import { fusedAdamStep } from "./fused.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 import { checkBoolean, checkInRange, checkNonNegative, describe } from "./validation.js";
 
@@ -49,6 +50,7 @@ function initAdam(p: Tensor, g: AdamGroup): AdamState {
 // p -= lr/(1-b1^t) * m / (sqrt(v or vMax)/sqrt(1-b2^t) + eps). `decoupled` (AdamW) first does
 // p *= 1 - lr*wd instead of adding wd*p to the gradient (Loshchilov & Hutter, 2019).
 function updateAdam(p: Tensor, grad: Tensor, state: AdamState, g: AdamGroup, decoupled: boolean): void {
+  if (fusedAdamStep(p, grad, state, g, decoupled)) return;
   state.step += 1;
   let d = g.maximize ? grad.neg() : grad;
   let value = p;

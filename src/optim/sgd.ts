@@ -1,4 +1,5 @@
 import type { Tensor } from "../core/tensor.js";
+import { fusedSgdStep } from "./fused.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 import { checkBoolean, checkFinite, checkNonNegative } from "./validation.js";
 
@@ -57,6 +58,7 @@ export class SGD extends Optimizer<SGDGroup, SGDState> {
   // d = g + wd*p; buf = d at the first step, then momentum*buf + (1-dampening)*d;
   // p -= lr * (nesterov ? d + momentum*buf : buf).
   protected update(p: Tensor, grad: Tensor, state: SGDState, g: ParamGroup<SGDGroup>): void {
+    if (fusedSgdStep(p, grad, state, g)) return;
     let d = g.maximize ? grad.neg() : grad;
     if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
     if (g.momentum !== 0) {

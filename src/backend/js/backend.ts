@@ -1,11 +1,14 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { bytesPerElement, typedArrayFor } from "../../core/dtype.js";
-import type { ArgReduceOp, Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../backend.js";
+import type {
+  AdamStepOptions, ArgReduceOp, Backend, BinaryOp, ReduceOp, SgdStepOptions, Storage, UnaryOp, View,
+} from "../backend.js";
 import {
   argReduceKernel, gatherKernel, indexAddKernel, indexSelectKernel, matmulKernel, reduceKernel, scatterAddKernel,
 } from "./kernels.js";
 import { binaryFunction, unaryFunction } from "./math.js";
 import { binaryKernel } from "./binary.js";
+import { adamStepKernel, sgdStepKernel } from "./optim.js";
 import { allocJs, isLinear, jsData, offsetsOf, viewSize } from "./strided.js";
 
 /**
@@ -107,5 +110,14 @@ export class JsBackend implements Backend {
 
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
     indexAddKernel(out, outShape, dim, index, src);
+  }
+
+  sgdStep(p: Storage, g: Storage, buf: Storage | null, n: number, options: SgdStepOptions): void {
+    sgdStepKernel(p, g, buf, n, options);
+  }
+
+  adamStep(p: Storage, g: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null,
+    n: number, options: AdamStepOptions): void {
+    adamStepKernel(p, g, expAvg, expAvgSq, maxExpAvgSq, n, options);
   }
 }

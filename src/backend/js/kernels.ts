@@ -76,7 +76,6 @@ function gemm(A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: Typed
       const cRow = cOff + i * N;
       for (let p = 0; p < K; p++) {
         const aip = A[aOff + i * rsA + p * csA];
-        if (aip === 0) continue;
         const bRow = bOff + p * rsB;
         if (csB === 1) for (let j = 0; j < N; j++) C[cRow + j] += aip * B[bRow + j];
         else for (let j = 0; j < N; j++) C[cRow + j] += aip * B[bRow + j * csB];

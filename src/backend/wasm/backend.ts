@@ -1,6 +1,7 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { bytesPerElement } from "../../core/dtype.js";
 import type { ArgReduceOp, Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../backend.js";
+import type { AdamStepOptions, SgdStepOptions } from "../backend.js";
 import { JsBackend } from "../js/backend.js";
 import { JsStorage } from "../js/strided.js";
 import { WasmHeap } from "./heap.js";
@@ -10,9 +11,12 @@ import type { KernelContext, KernelExports } from "./context.js";
 import { fastBinary, fastUnary, fastWhere, warmUpElementwise } from "./elementwise.js";
 import { fastReduce, fastArgReduce } from "./reduce.js";
 import { fastMatmul, warmUpGemm } from "./gemm.js";
+import { fastCopy, fastFill } from "./copy.js";
 import { ThreadPool } from "./threads.js";
+import { wasmAdamStep, wasmSgdStep } from "./optim.js";
 
 const GiB = 1024 ** 3;
+const PAGE_BYTES = 65536;
 
 export interface WasmBackendOptions {
   maxHeapBytes?: number;
@@ -32,8 +36,17 @@ export class WasmBackend implements Backend, KernelContext {
   readonly heap: WasmHeap;
   readonly exports: KernelExports;
   readonly pool: ThreadPool;
+  /** What the memory was created to reach: the ceiling of `setMemoryLimit`. */
+  private readonly memoryMaximum: number;
+  private readonly softLimit: number;
   private readonly reference = new JsBackend();
-  private readonly live = new Set<WasmStorage>();
+  /** Storages in the heap, least recently allocated first (eviction sorts them by last use). */
+  private residentHead: WasmStorage | null = null;
+  /**
+   * Advanced by every allocation, and so once per op (ops allocate their output before running the
+   * kernel): storages touched since then have `lastUse === tick` and are never evicted, so bringing
+   * back one operand cannot push out another that the same kernel already holds a pointer to.
+   */
   private tick = 0;
   evictedBytes = 0;
   evictions = 0;
@@ -41,12 +54,18 @@ export class WasmBackend implements Backend, KernelContext {
   constructor(options: WasmBackendOptions = {}) {
     const { module, variant } = loadKernels(options.variant ?? "relaxed");
     this.variant = variant;
-    const maxBytes = Math.floor((options.maxHeapBytes ?? 4 * GiB) / 65536) * 65536;
+    const maxBytes = Math.floor((options.maxHeapBytes ?? 4 * GiB) / PAGE_BYTES) * PAGE_BYTES;
+    if (!(maxBytes >= 256 * PAGE_BYTES)) {
+      throw new Error(`WasmBackend: maxHeapBytes must be at least ${256 * PAGE_BYTES} bytes ` +
+        `(16 MiB, the initial heap), got ${options.maxHeapBytes}`);
+    }
+    this.memoryMaximum = maxBytes;
+    this.softLimit = options.softLimitBytes ?? Math.min(maxBytes / 2, 512 * 1024 * 1024);
     const memory = new WebAssembly.Memory({ initial: 256, maximum: maxBytes / 65536, shared: true });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.exports = instance.exports as unknown as KernelExports;
     this.heap = new WasmHeap(memory, this.exports.heap_base(), {
-      maxBytes, softLimitBytes: options.softLimitBytes ?? Math.min(maxBytes / 2, 512 * 1024 * 1024),
+      maxBytes, softLimitBytes: this.softLimit,
     });
     this.heap.onPressure = (needed, hard) => this.evict(needed, hard);
     this.pool = new ThreadPool(module, memory);
@@ -58,9 +77,19 @@ export class WasmBackend implements Backend, KernelContext {
   // ---- storage -------------------------------------------------------------------------------
   alloc(size: number, dtype: DType): Storage {
     const bytes = size * bytesPerElement(dtype);
-    const storage = new WasmStorage(dtype, size, this.heap.alloc(bytes), bytes);
+    this.tick++;
+    let ptr: number;
+    try {
+      ptr = this.heap.alloc(bytes);
+    } catch (error) {
+      // the heap knows bytes, the caller knows elements: name the request both ways
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(message.replace(`allocating ${bytes} bytes`,
+        `allocating ${size} ${dtype} elements (${bytes} bytes)`));
+    }
+    const storage = new WasmStorage(dtype, size, ptr, bytes);
     storage.lastUse = this.tick;
-    this.live.add(storage);
+    this.link(storage);
     return storage;
   }
 
@@ -68,11 +97,13 @@ export class WasmBackend implements Backend, KernelContext {
     const s = storage as WasmStorage;
     if (s.freed) return;
     s.freed = true;
-    this.live.delete(s);
+    s.view = null;
+    s.js = null;
     if (s.evicted) {
       this.evictedBytes -= s.bytes;
       s.evicted = null;
     } else {
+      this.unlink(s);
       this.heap.free(s.ptr, s.bytes);
     }
   }
@@ -81,46 +112,101 @@ export class WasmBackend implements Backend, KernelContext {
     return this.heap.liveBytes;
   }
 
+  memoryStats(): { heapBytes: number; evictedBytes: number } {
+    return { heapBytes: this.heap.heapBytes, evictedBytes: this.evictedBytes };
+  }
+
+  /**
+   * The hard maximum of the heap in bytes (at most the `maxHeapBytes` the memory was created with);
+   * an allocation that cannot fit under it, even after evicting every cold storage, throws.
+   */
+  setMemoryLimit(bytes: number): void {
+    WasmBackend.checkMemoryLimit(bytes, this.memoryMaximum);
+    this.heap.options.maxBytes = Math.floor(bytes / PAGE_BYTES) * PAGE_BYTES;
+    this.heap.options.softLimitBytes = Math.min(this.softLimit, this.heap.options.maxBytes / 2);
+  }
+
+  /** Throws the error `setMemoryLimit` gives for an invalid limit. */
+  static checkMemoryLimit(bytes: number, ceiling = 4 * GiB): void {
+    if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes < 256 * PAGE_BYTES) {
+      throw new Error(`setMemoryLimit: expected a number of bytes >= ${256 * PAGE_BYTES} ` +
+        `(16 MiB, the initial heap), got ${String(bytes)}`);
+    }
+    if (bytes > ceiling) {
+      throw new Error(`setMemoryLimit: ${bytes} bytes is above the ${ceiling} bytes this heap was created ` +
+        `to reach (new WasmBackend({ maxHeapBytes }) sets that)`);
+    }
+  }
+
+  /** Resolves once the worker threads have started (kernels compiled in the constructor). */
+  async ready(): Promise<void> {
+    const pool = this.pool as ThreadPool & { ready?: () => Promise<void> };
+    await pool.ready?.();
+  }
+
   /** Heap pointer of a storage, brought back into the heap if it was evicted, marked as in use. */
   ptr(storage: Storage): number {
     const s = storage as WasmStorage;
     if (s.freed) throw new Error("wasm backend: a kernel was given a storage that was already freed");
-    s.lastUse = ++this.tick;
-    if (s.evicted) this.restore(s);
+    s.lastUse = this.tick;
+    if (s.evicted !== null) this.restore(s);
     return s.ptr;
   }
 
-  /** A typed array over a storage's bytes in the heap (valid until the heap next grows). */
+  /** A typed array over a storage's bytes in the heap (made once per placement of the block). */
   array(storage: Storage): TypedArray {
     const s = storage as WasmStorage;
-    const ptr = this.ptr(s);
+    this.ptr(s);
+    return s.view ?? (s.view = this.viewOf(s));
+  }
+
+  private viewOf(s: WasmStorage): TypedArray {
     switch (s.dtype) {
-      case "float32": return new Float32Array(this.heap.memory.buffer, ptr, s.size);
-      case "float64": return new Float64Array(this.heap.memory.buffer, ptr, s.size);
-      case "int32": return new Int32Array(this.heap.memory.buffer, ptr, s.size);
+      case "float32": return new Float32Array(this.heap.memory.buffer, s.ptr, s.size);
+      case "float64": return new Float64Array(this.heap.memory.buffer, s.ptr, s.size);
+      case "int32": return new Int32Array(this.heap.memory.buffer, s.ptr, s.size);
     }
+  }
+
+  private link(s: WasmStorage): void {
+    s.prev = null;
+    s.next = this.residentHead;
+    if (this.residentHead) this.residentHead.prev = s;
+    this.residentHead = s;
+  }
+
+  private unlink(s: WasmStorage): void {
+    if (s.prev) s.prev.next = s.next;
+    else this.residentHead = s.next;
+    if (s.next) s.next.prev = s.prev;
+    s.prev = s.next = null;
   }
 
   private restore(s: WasmStorage): void {
     const data = s.evicted as TypedArray;
+    s.ptr = this.heap.alloc(s.bytes);
     s.evicted = null;
     this.evictedBytes -= s.bytes;
-    s.ptr = this.heap.alloc(s.bytes);
-    this.array(s).set(data);
+    this.link(s);
+    (s.view = this.viewOf(s)).set(data);
   }
 
   /**
    * Moves the least recently used storages out of the heap until `needed` bytes (and, under soft
-   * pressure, a quarter of the live bytes) are free. Storages touched by the current kernel are kept.
+   * pressure, a quarter of the live bytes) are free. Storages touched by the current op are kept.
    */
   private evict(needed: number, hard: boolean): void {
-    const candidates = [...this.live].filter((s) => !s.evicted && s.lastUse < this.tick);
+    const candidates: WasmStorage[] = [];
+    for (let s = this.residentHead; s !== null; s = s.next) if (s.lastUse < this.tick) candidates.push(s);
     candidates.sort((a, b) => a.lastUse - b.lastUse);
     const goal = hard ? Infinity : Math.max(needed, this.heap.liveBytes / 4);
     let released = 0;
     for (const s of candidates) {
       if (released >= goal) break;
-      s.evicted = this.array(s).slice();
+      s.evicted = (s.view ?? this.viewOf(s)).slice();
+      s.view = null;
+      s.js = null;
+      this.unlink(s);
       this.heap.free(s.ptr, s.bytes);
       this.evictedBytes += s.bytes;
       released += s.bytes;
@@ -138,16 +224,25 @@ export class WasmBackend implements Backend, KernelContext {
 
   // ---- the reference kernels on views of the heap ------------------------------------------------
   private js(storage: Storage): JsStorage {
-    return new JsStorage(storage.dtype, storage.size, this.array(storage));
+    const s = storage as WasmStorage;
+    const data = this.array(s);
+    return s.js ?? (s.js = new JsStorage(s.dtype, s.size, data));
   }
 
   private jsView(view: View): View {
-    return { ...view, storage: this.js(view.storage) };
+    return { storage: this.js(view.storage), shape: view.shape, strides: view.strides, offset: view.offset };
   }
 
   read(view: View): TypedArray { return this.reference.read(this.jsView(view)); }
-  copy(src: View, dst: View): void { this.reference.copy(this.jsView(src), this.jsView(dst)); }
-  fill(dst: View, value: number): void { this.reference.fill(this.jsView(dst), value); }
+  copy(src: View, dst: View): void {
+    if (fastCopy(this, src, dst)) return;
+    this.reference.copy(this.jsView(src), this.jsView(dst));
+  }
+
+  fill(dst: View, value: number): void {
+    if (fastFill(this, dst, value)) return;
+    this.reference.fill(this.jsView(dst), value);
+  }
 
   unary(op: UnaryOp, x: View, out: Storage, p0?: number, p1?: number): void {
     if (fastUnary(this, op, x, out, p0, p1)) return;
@@ -193,5 +288,14 @@ export class WasmBackend implements Backend, KernelContext {
 
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
     this.reference.indexAdd(this.js(out), outShape, dim, this.jsView(index), this.jsView(src));
+  }
+
+  sgdStep(p: Storage, g: Storage, buf: Storage | null, n: number, options: SgdStepOptions): void {
+    wasmSgdStep(this, p, g, buf, n, options);
+  }
+
+  adamStep(p: Storage, g: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null,
+    n: number, options: AdamStepOptions): void {
+    wasmAdamStep(this, p, g, expAvg, expAvgSq, maxExpAvgSq, n, options);
   }
 }

@@ -1,9 +1,9 @@
-import type { BinaryOp, UnaryOp } from "../../backend/backend.js";
+import type { BinaryOp, UnaryOp, View } from "../../backend/backend.js";
 import { attach } from "../autograd.js";
 import { scalarFor } from "../creation.js";
 import type { DType } from "../dtype.js";
 import { floatTypeOf, isDType, promoteTypes } from "../dtype.js";
-import { broadcastShapes, broadcastStrides } from "../shape.js";
+import { broadcastShapes, broadcastStrides, shapesEqual } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 
 /** Every op checks its tensor arguments, so a wrong argument names the op instead of failing deep inside. */
@@ -37,14 +37,18 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 /** Broadcasts both operands to one shape (as stride-0 views) and runs one binary kernel. */
 function binary(op: BinaryOp, ta: Tensor, tb: Tensor, dtype: DType): Tensor {
-  const shape = broadcastShapes(op, ta.shape, tb.shape);
+  const shape = shapesEqual(ta.shape, tb.shape) ? ta.shape : broadcastShapes(op, ta.shape, tb.shape);
   const out = Tensor._empty(shape, dtype, ta.backend);
-  const va = ta._view(), vb = tb._view();
-  ta.backend.binary(op,
-    { ...va, shape, strides: broadcastStrides(ta.shape, ta._strides, shape) },
-    { ...vb, shape, strides: broadcastStrides(tb.shape, tb._strides, shape) },
-    out._ref.storage);
+  ta.backend.binary(op, broadcastView(ta, shape), broadcastView(tb, shape), out._ref.storage);
   return out;
+}
+
+/** `t` read as the (broadcast) shape `shape`: its own view when the shapes already agree. */
+function broadcastView(t: Tensor, shape: readonly number[]): View {
+  if (shapesEqual(t.shape, shape)) return t._view();
+  const v = t._view();
+  const strides = broadcastStrides(t.shape, t._strides, shape);
+  return { storage: v.storage, shape, strides, offset: v.offset };
 }
 
 function arithmetic(op: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor, Tensor] {
@@ -120,8 +124,8 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const tb = toTensor("where", b, ta);
   const shape = broadcastShapes("where", broadcastShapes("where", condition.shape, ta.shape), tb.shape);
   const out = Tensor._empty(shape, promoteTypes(ta.dtype, tb.dtype), condition.backend);
-  const viewOf = (t: Tensor) => ({ ...t._view(), shape, strides: broadcastStrides(t.shape, t._strides, shape) });
-  condition.backend.where(viewOf(condition), viewOf(ta), viewOf(tb), out._ref.storage);
+  condition.backend.where(broadcastView(condition, shape), broadcastView(ta, shape), broadcastView(tb, shape),
+    out._ref.storage);
   return attach(out, "where", [condition, ta, tb], (g, _, [c]) => [null, where(c, g, 0), where(c, 0, g)]);
 }
 

@@ -1,0 +1,85 @@
+/**
+ * Running peers from the same `npm run bench`: Python scripts under bench/peers/ (numpy, PyTorch) and
+ * TensorFlow.js. A peer that is not installed is "not available" with a reason, never a failure.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type * as TfModule from "@tensorflow/tfjs";
+import { repoRoot } from "./env.js";
+
+export type Tfjs = typeof TfModule;
+
+export type PeerOutcome<T> = { available: true; value: T } | { available: false; reason: string };
+
+export const PYTHON = process.env.ZENDL_BENCH_PYTHON ?? "/usr/bin/python3";
+
+/**
+ * Runs bench/peers/<script> and parses the JSON object each stdout line holds. A line
+ * `{"unavailable": "why"}` (the script's import failed) makes the peer unavailable.
+ */
+export function runPython<T>(script: string, args: readonly string[], env: Record<string, string> = {},
+  timeoutSeconds = 300): PeerOutcome<T[]> {
+  if (!existsSync(PYTHON)) return { available: false, reason: `${PYTHON} not found` };
+  let out: string;
+  try {
+    out = execFileSync(PYTHON, [join(repoRoot(), "bench", "peers", script), ...args], {
+      encoding: "utf8", env: { ...process.env, ...env }, timeout: timeoutSeconds * 1000,
+      stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 2 ** 20,
+    });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? "";
+    const last = stderr.trim().split("\n").at(-1) ?? (error instanceof Error ? error.message : String(error));
+    return { available: false, reason: `${script} failed: ${last}` };
+  }
+  const rows = out.trim().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+  const missing = rows.find((row) => typeof row.unavailable === "string");
+  if (missing) return { available: false, reason: missing.unavailable as string };
+  return { available: true, value: rows as T[] };
+}
+
+let tfjs: Promise<PeerOutcome<Tfjs>> | null = null;
+
+/**
+ * TensorFlow.js with `backend` active ("wasm": its SIMD binary, one thread in Node; "cpu": plain JS).
+ * Production mode: no debug checks, and no banner asking for tfjs-node.
+ */
+export async function loadTfjs(backend: "wasm" | "cpu"): Promise<PeerOutcome<Tfjs>> {
+  tfjs ??= (async (): Promise<PeerOutcome<Tfjs>> => {
+    try {
+      const tf = await import("@tensorflow/tfjs");
+      tf.enableProdMode();
+      return { available: true, value: tf };
+    } catch (error) {
+      const reason = String(error).split("\n")[0];
+      return { available: false, reason: `@tensorflow/tfjs is not installed (${reason})` };
+    }
+  })();
+  const loaded = await tfjs;
+  if (!loaded.available) return loaded;
+  const tf = loaded.value;
+  if (backend === "wasm") {
+    try {
+      await import("@tensorflow/tfjs-backend-wasm");
+    } catch (error) {
+      const reason = String(error).split("\n")[0];
+      return { available: false, reason: `@tensorflow/tfjs-backend-wasm is not installed (${reason})` };
+    }
+  }
+  try {
+    if (!(await tf.setBackend(backend))) {
+      return { available: false, reason: `tfjs backend ${backend} failed to start` };
+    }
+  } catch (error) {
+    return { available: false, reason: `tfjs backend ${backend}: ${String(error)}` };
+  }
+  await tf.ready();
+  return loaded;
+}
+
+/** How tfjs-wasm runs here: SIMD and threads as the backend detected them. */
+export function tfjsWasmFeatures(tf: Tfjs): string {
+  const env = tf.env();
+  const flag = (name: string): string => { try { return String(env.getBool(name)); } catch { return "?"; } };
+  return `SIMD ${flag("WASM_HAS_SIMD_SUPPORT")}, threads ${flag("WASM_HAS_MULTITHREAD_SUPPORT")}`;
+}
