@@ -12,6 +12,7 @@ import { fastBinary, fastUnary, fastWhere, warmUpElementwise } from "./elementwi
 import { fastReduce, fastArgReduce } from "./reduce.js";
 import { fastMatmul, warmUpGemm } from "./gemm.js";
 import { fastCopy, fastFill } from "./copy.js";
+import { fastIndexSelect } from "./gather.js";
 import { ThreadPool } from "./threads.js";
 import { wasmAdamStep, wasmSgdStep } from "./optim.js";
 
@@ -283,6 +284,7 @@ export class WasmBackend implements Backend, KernelContext {
   }
 
   indexSelect(x: View, dim: number, index: View, out: Storage): void {
+    if (fastIndexSelect(this, x, dim, index, out)) return;
     this.reference.indexSelect(this.jsView(x), dim, this.jsView(index), this.js(out));
   }
 

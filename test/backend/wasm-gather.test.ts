@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as zd from "../../src/index.js";
+
+// The wasm indexSelect fast path (block copies on contiguous inputs) against the reference backend.
+function run(backend: string, shape: number[], dim: number, index: number[], transpose: boolean): number[] {
+  zd.setBackend(backend);
+  let x = zd.arange(0, shape.reduce((a, b) => a * b, 1)).float().reshape(shape);
+  if (transpose) x = x.transpose(0, -1);
+  const out = x.indexSelect(dim, zd.tensor(index, { dtype: "int32" }));
+  return [...out.dataSync(), ...out.shape];
+}
+
+test("wasm indexSelect matches the reference on every dim, repeats, empty index and strided inputs", () => {
+  const cases: Array<[number[], number, number[], boolean]> = [
+    [[5, 3], 0, [4, 0, 0, 2], false],
+    [[5, 3], 1, [2, 1], false],
+    [[2, 7, 3], 1, [6, 6, 0, 3], false],
+    [[2, 7, 3], 2, [1], false],
+    [[2, 7, 3], 0, [], false],
+    [[1], 0, [0, 0, 0], false],
+    [[4, 6], 0, [3, 1], true],
+  ];
+  for (const [shape, dim, index, transpose] of cases) {
+    assert.deepEqual(run("wasm", shape, dim, index, transpose), run("js", shape, dim, index, transpose),
+      `shape [${shape}] dim ${dim} index [${index}] transposed ${transpose}`);
+  }
+  zd.setBackend("wasm");
+});
