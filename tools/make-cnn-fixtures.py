@@ -18,46 +18,13 @@ import zlib
 import torch
 import torch.nn.functional as F
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
+from fixture_io import MAX_BYTES, OUT_DIR, arr, seed, write_json as write_fixture
+
 GENERATOR = "tools/make-cnn-fixtures.py"
-MAX_BYTES = 300 * 1024
 
 torch.set_default_dtype(torch.float32)
 # PyTorch pads a copy for "same" with an even kernel; a performance note, not a problem here
 warnings.filterwarnings("ignore", message="Using padding='same'")
-
-
-def arr(t):
-    """Tensor -> {shape, dtype, data} with full-precision floats."""
-    t = t.detach().cpu().contiguous()
-    if t.dtype == torch.float32:
-        dtype, data = "float32", [float(v) for v in t.double().flatten().tolist()]
-    elif t.dtype == torch.float64:
-        dtype, data = "float64", [float(v) for v in t.flatten().tolist()]
-    elif t.dtype in (torch.int64, torch.int32, torch.bool):
-        dtype, data = "int64", [int(v) for v in t.long().flatten().tolist()]
-    else:
-        raise TypeError(f"unsupported dtype {t.dtype}")
-    for v in data:
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ValueError("non-finite value in fixture")
-    return {"shape": list(t.shape), "dtype": dtype, "data": data}
-
-
-def seed(file, case):
-    torch.manual_seed(zlib.crc32(f"{file}/{case}".encode()) & 0x7FFFFFFF)
-
-
-def write_json(name, cases):
-    doc = {"generator": GENERATOR, "torch": torch.__version__, "cases": cases}
-    text = json.dumps(doc, allow_nan=False, separators=(",", ":"))
-    path = os.path.join(OUT_DIR, name + ".json")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text + "\n")
-    size = os.path.getsize(path)
-    assert size < MAX_BYTES, f"{path} is {size} bytes"
-    print(f"{name}.json: {len(cases)} cases, {size} bytes")
 
 
 def short(t, steps=32):
@@ -159,7 +126,7 @@ def make_conv():
     conv("conv_transpose2d_groups2", CT, 4, 6, 3, (1, 4, 3, 4), groups=2, stride=2)
     conv("conv_transpose2d_nobias", CT, 2, 3, 3, (1, 2, 3, 4), bias=False, stride=2)
     conv("conv_transpose2d_crop_p3", CT, 2, 3, 3, (1, 2, 3, 4), stride=2, padding=3)
-    write_json(FILE, cases)
+    write_fixture(FILE, cases, GENERATOR)
 
 
 # --------------------------------------------------------------------------
@@ -231,7 +198,7 @@ def make_pool():
          (2, 3, 11), kernelSize=4, stride=3, padding=2, ceilMode=True, countIncludePad=False)
     pool("adaptive_avg_pool1d_4", "adaptive_avg_pool1d", lambda x: F.adaptive_avg_pool1d(x, 4),
          (2, 3, 11), outputSize=4)
-    write_json(FILE, cases)
+    write_fixture(FILE, cases, GENERATOR)
 
 
 # --------------------------------------------------------------------------
@@ -299,7 +266,7 @@ def make_norm():
     layer_norm("layer_norm_last", 6, (2, 3, 6))
     layer_norm("layer_norm_last2", (4, 5), (3, 4, 5))
     layer_norm("layer_norm_no_affine_eps1e-3", 6, (4, 6), elementwise_affine=False, eps=1e-3)
-    write_json(FILE, cases)
+    write_fixture(FILE, cases, GENERATOR)
 
 
 def main():

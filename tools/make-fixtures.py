@@ -18,10 +18,9 @@ import zlib
 import torch
 import torch.nn.functional as F
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
+from fixture_io import MAX_BYTES, OUT_DIR, arr, seed, write_json as write_fixture
+
 GENERATOR = "tools/make-fixtures.py"
-MAX_BYTES = 300 * 1024
 
 torch.set_default_dtype(torch.float32)
 
@@ -29,38 +28,6 @@ torch.set_default_dtype(torch.float32)
 # --------------------------------------------------------------------------
 # serialisation helpers
 # --------------------------------------------------------------------------
-
-def arr(t):
-    """Tensor -> {shape, dtype, data} with full-precision floats."""
-    t = t.detach().cpu().contiguous()
-    if t.dtype == torch.float32:
-        dtype, data = "float32", [float(v) for v in t.double().flatten().tolist()]
-    elif t.dtype == torch.float64:
-        dtype, data = "float64", [float(v) for v in t.flatten().tolist()]
-    elif t.dtype in (torch.int64, torch.int32, torch.bool):
-        dtype, data = "int64", [int(v) for v in t.long().flatten().tolist()]
-    else:
-        raise TypeError(f"unsupported dtype {t.dtype}")
-    for v in data:
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ValueError("non-finite value in fixture")
-    return {"shape": list(t.shape), "dtype": dtype, "data": data}
-
-
-def seed(file, case):
-    torch.manual_seed(zlib.crc32(f"{file}/{case}".encode()) & 0x7FFFFFFF)
-
-
-def write_json(name, cases):
-    doc = {"generator": GENERATOR, "torch": torch.__version__, "cases": cases}
-    text = json.dumps(doc, allow_nan=False, separators=(",", ":"))
-    path = os.path.join(OUT_DIR, name + ".json")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text + "\n")
-    size = os.path.getsize(path)
-    assert size < MAX_BYTES, f"{path} is {size} bytes"
-    print(f"{name}.json: {len(cases)} cases, {size} bytes")
-
 
 def run_case(fn, inputs, diff, fields=None):
     """Evaluate fn(**inputs) and attach output / gradOutput / grad_<name>.
@@ -148,7 +115,7 @@ def make_activations():
                 x = with_specials(torch.randn(*shape) * 2, [30.0, -30.0, 1e-3])
                 cases[name] = run_case(lambda input, fn=fn, dim=dim: fn(input, dim=dim),
                                        {"input": x}, ["input"], {"op": op, "dim": dim})
-    write_json(FILE, cases)
+    write_fixture(FILE, cases, GENERATOR)
 
 
 # --------------------------------------------------------------------------
@@ -293,7 +260,7 @@ def make_ops():
         cases[name] = run_case(lambda input, index, dim=dim: torch.index_select(input, dim, index),
                                {"input": torch.randn(4, 3), "index": torch.tensor(index)},
                                ["input"], {"op": "index_select", "dim": dim})
-    write_json(FILE, cases)
+    write_fixture(FILE, cases, GENERATOR)
 
 
 # --------------------------------------------------------------------------
@@ -440,7 +407,7 @@ def make_losses():
                 lambda input, target, reduction, p=p, w=(w_c if weighted else None):
                 F.multi_margin_loss(input, target, p=p, margin=1.0, weight=w, reduction=reduction),
                 **opts)
-    write_json(FILE, cases)
+    write_fixture(FILE, cases, GENERATOR)
 
 
 # --------------------------------------------------------------------------
@@ -466,7 +433,7 @@ def make_linear():
             if bias:
                 case["grad_bias"] = arr(lin.bias.grad)
             cases[name] = case
-    write_json(FILE, cases)
+    write_fixture(FILE, cases, GENERATOR)
 
 
 # --------------------------------------------------------------------------
@@ -489,7 +456,7 @@ def make_mlp():
     for k, p in model.named_parameters():
         case["grad_" + k] = arr(p.grad)
     case["grad_input"] = arr(x.grad)
-    write_json(FILE, {"mlp": case})
+    write_fixture(FILE, {"mlp": case}, GENERATOR)
 
 
 # --------------------------------------------------------------------------
@@ -567,7 +534,7 @@ def make_optim():
         case["final_p0"] = arr(p0)
         case["final_p1"] = arr(p1)
         cases[name] = case
-    write_json(FILE, cases)
+    write_fixture(FILE, cases, GENERATOR)
 
 
 # --------------------------------------------------------------------------
@@ -616,7 +583,7 @@ def make_schedulers():
             case["lrsClosedForm"] = [0.001 + (0.1 - 0.001) * (1 + math.cos(math.pi * e / 5)) / 2
                                      for e in range(STEPS + 1)]
         cases[name] = case
-    write_json(FILE, cases)
+    write_fixture(FILE, cases, GENERATOR)
 
 
 # --------------------------------------------------------------------------
@@ -678,7 +645,7 @@ def make_state_dict():
             "file": FILE + ".safetensors", "keys": list(sd.keys()),
             "state": {k: arr(v) for k, v in sd.items()},
             "input": arr(x), "output": arr(y)}
-    write_json(FILE, {"model": case})
+    write_fixture(FILE, {"model": case}, GENERATOR)
 
 
 def main():
