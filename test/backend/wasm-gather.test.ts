@@ -27,3 +27,21 @@ test("wasm indexSelect matches the reference on every dim, repeats, empty index 
   }
   zd.setBackend("wasm");
 });
+
+test("wasm indexAdd (indexSelect's backward) matches the reference, repeated indices accumulating", () => {
+  const grads: number[][] = [];
+  for (const backend of ["wasm", "js"]) {
+    zd.setBackend(backend);
+    const out: number[] = [];
+    for (const [shape, dim, index] of [[[5, 3], 0, [4, 0, 0, 2]], [[2, 7, 3], 1, [6, 6, 0]], [[4, 9], 1, [8, 8, 1]]] as
+      Array<[number[], number, number[]]>) {
+      const x = zd.arange(0, shape.reduce((a, b) => a * b, 1)).float().reshape(shape).requiresGrad_();
+      const picked = x.indexSelect(dim, zd.tensor(index, { dtype: "int32" }));
+      picked.mul(zd.arange(0, picked.size).float().reshape(picked.shape)).sum().backward();
+      out.push(...x.grad!.dataSync());
+    }
+    grads.push(out);
+  }
+  zd.setBackend("wasm");
+  assert.deepEqual(grads[0], grads[1]);
+});

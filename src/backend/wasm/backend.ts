@@ -12,7 +12,7 @@ import { fastBinary, fastUnary, fastWhere, warmUpElementwise } from "./elementwi
 import { fastReduce, fastArgReduce } from "./reduce.js";
 import { fastMatmul, warmUpGemm } from "./gemm.js";
 import { fastCopy, fastFill } from "./copy.js";
-import { fastIndexSelect } from "./gather.js";
+import { fastIndexAdd, fastIndexSelect } from "./gather.js";
 import { ThreadPool } from "./threads.js";
 import { wasmAdamStep, wasmSgdStep } from "./optim.js";
 
@@ -289,6 +289,7 @@ export class WasmBackend implements Backend, KernelContext {
   }
 
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
+    if (fastIndexAdd(this, out, outShape, dim, index, src)) return;
     this.reference.indexAdd(this.js(out), outShape, dim, this.jsView(index), this.jsView(src));
   }
 
