@@ -3,6 +3,7 @@ import { loadDigits } from "../data/datasets/digits.js";
 import { trainTestSplit } from "../data/split.js";
 import { StandardScaler } from "../data/transforms.js";
 import { UsageError } from "./errors.js";
+import { IMAGE_DATASETS, isImageDataset, loadImageDataset } from "./image-data.js";
 
 /** A data set as the CLI uses it: split, standardized with statistics of the training part. */
 export interface PreparedData {
@@ -19,20 +20,38 @@ export const DATASETS: Record<string, DatasetEntry> = {
   digits: { description: "8x8 handwritten digits (1,797 images, 10 classes), shipped with zendl", load: loadDigits, numClasses: 10 },
 };
 
-export function checkDataset(name: string): DatasetEntry {
-  const entry = DATASETS[name];
-  if (!entry) throw new UsageError(`unknown dataset "${name}"; available: ${Object.keys(DATASETS).join(", ")}`);
-  return entry;
+/** Every data set name the CLI knows: the tabular ones above, then the image ones. */
+export function datasetNames(): string[] {
+  return [...Object.keys(DATASETS), ...Object.keys(IMAGE_DATASETS)];
 }
 
-/** Loads, splits 75/25 with `seed` and standardizes; the same call recreates the same test set later. */
+export function checkDataset(name: string): void {
+  if (!Object.hasOwn(DATASETS, name) && !isImageDataset(name)) {
+    throw new UsageError(`unknown dataset "${name}"; available: ${datasetNames().join(", ")}`);
+  }
+}
+
+/**
+ * Loads, splits 75/25 with `seed` and standardizes; the same call recreates the same test set later.
+ * Image data sets keep their own train/test parts (the split is then unused), flattened to rows.
+ */
 export function prepareDataset(name: string, split = { testSize: 0.25, seed: 0 }): PreparedData {
-  const entry = checkDataset(name);
-  const { x, y } = entry.load();
-  const [xTrainRaw, xTestRaw, yTrain, yTest] = trainTestSplit(x, y, { testSize: split.testSize, seed: split.seed });
+  checkDataset(name);
+  let parts: [Tensor, Tensor, Tensor, Tensor];
+  let numClasses: number;
+  if (isImageDataset(name)) {
+    const raw = loadImageDataset(name, true);
+    parts = [raw.xTrain, raw.xTest, raw.yTrain, raw.yTest];
+    numClasses = IMAGE_DATASETS[name].numClasses;
+  } else {
+    const { x, y } = DATASETS[name].load();
+    parts = trainTestSplit(x, y, { testSize: split.testSize, seed: split.seed });
+    numClasses = DATASETS[name].numClasses;
+  }
+  const [xTrainRaw, xTestRaw, yTrain, yTest] = parts;
   const scaler = new StandardScaler().fit(xTrainRaw);
   return {
     name, xTrain: scaler.transform(xTrainRaw), xTest: scaler.transform(xTestRaw), yTrain, yTest, scaler,
-    numClasses: entry.numClasses, split,
+    numClasses, split,
   };
 }

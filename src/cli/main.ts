@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
-import { DATASETS } from "./datasets.js";
+import { datasetNames } from "./datasets.js";
 import { UsageError, parseChoice, parseInteger, parsePositiveNumber } from "./errors.js";
 import { evaluateCommand } from "./commands/evaluate.js";
 import { predictCommand } from "./commands/predict.js";
@@ -29,11 +29,11 @@ export function buildProgram(): Command {
   program.command("train")
     .description("train a model on a data set and print its test accuracy")
     .argument("<model>", `model to train: ${Object.keys(MODELS).join(", ")}`)
-    .requiredOption("--dataset <name>", `data set: ${Object.keys(DATASETS).join(", ")}`)
-    .option("--epochs <n>", "maximum number of epochs (default 100)", parseInteger("--epochs"))
-    .option("--batch-size <n>", "mini-batch size (default min(200, samples))", parseInteger("--batch-size"))
-    .option("--lr <x>", "initial learning rate (default 0.01)", parsePositiveNumber("--lr"))
-    .addOption(new Option("--optimizer <name>", "optimizer (default sgd: momentum 0.9, Nesterov)")
+    .requiredOption("--dataset <name>", `data set: ${datasetNames().join(", ")}`)
+    .option("--epochs <n>", "maximum number of epochs (default 100; 5 for image data sets)", parseInteger("--epochs"))
+    .option("--batch-size <n>", "mini-batch size (default min(200, samples); 128 for image models)", parseInteger("--batch-size"))
+    .option("--lr <x>", "initial learning rate (default 0.01; 1e-3 with adam for image models)", parsePositiveNumber("--lr"))
+    .addOption(new Option("--optimizer <name>", "optimizer (default sgd: momentum 0.9, Nesterov; adam for image models)")
       .argParser(parseChoice("--optimizer", ["sgd", "adam"] as const)))
     .option("--hidden <sizes>", "hidden layer sizes, comma-separated (default 128)", parseHidden)
     .option("--seed <n>", "seed for the split, the initial weights and the batch order", parseInteger("--seed", 0), 0)

@@ -16,3 +16,6 @@ export {
   loadFashionMnist, loadMnist, type FashionMnistOptions,
 } from "./datasets/fashion-mnist.js";
 export type { MnistOptions, MnistSplit, MnistData, MnistTrain, MnistTest } from "./datasets/idx-images.js";
+export {
+  normalizeImages, randomHorizontalFlip, randomCrop, type RandomFlipOptions, type RandomCropOptions,
+} from "./transforms-image.js";

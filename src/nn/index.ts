@@ -30,3 +30,6 @@ export {
   BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions,
 } from "./layers/norm.js";
 export { Dropout2d } from "./layers/dropout2d.js";
+export {
+  BasicBlock, InvertedResidual, type BasicBlockOptions, type InvertedResidualOptions,
+} from "./layers/blocks.js";

@@ -16,6 +16,7 @@ import {
 } from "./layers/pool.js";
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from "./layers/norm.js";
 import { Dropout2d } from "./layers/dropout2d.js";
+import { BasicBlock, InvertedResidual } from "./layers/blocks.js";
 import { Module, type AnyModule, type JsonValue, type ModuleConfig } from "./module.js";
 
 /** The `args` of a config, as read back from JSON. */
@@ -145,4 +146,5 @@ for (const [type, make] of [
   ["AdaptiveAvgPool1d", AdaptiveAvgPool1d.fromConfig], ["AdaptiveAvgPool2d", AdaptiveAvgPool2d.fromConfig],
   ["BatchNorm1d", BatchNorm1d.fromConfig], ["BatchNorm2d", BatchNorm2d.fromConfig],
   ["LayerNorm", LayerNorm.fromConfig], ["Dropout2d", Dropout2d.fromConfig],
+  ["BasicBlock", BasicBlock.fromConfig], ["InvertedResidual", InvertedResidual.fromConfig],
 ] as Array<[string, (args: ConfigArgs) => AnyModule]>) registerModule(type, leaf(type, make));

@@ -7,6 +7,9 @@ import { parseModelInfo, readMetadata } from "../model-file.js";
 /** Class labels for each row of a CSV of raw features, prepared with the model's saved scaler. */
 export async function predictCommand(file: string, csvPath: string): Promise<number[]> {
   const info = parseModelInfo(file, await readMetadata(file));
+  if (info.input === "images") {
+    throw new UsageError(`${file} is an image model; predict reads feature rows (use "zendl evaluate")`);
+  }
   const { x } = loadCsv(csvPath, { labelColumn: null });
   const features = info.scaler.mean.shape[0];
   if (x.shape[1] !== features) {

@@ -6,7 +6,9 @@ import { MLPClassifier } from "../../models/mlp-estimators.js";
 import { ProgressLogger } from "../../train/callbacks.js";
 import { prepareDataset } from "../datasets.js";
 import { UsageError } from "../errors.js";
+import { isImageDataset } from "../image-data.js";
 import { modelMetadata } from "../model-file.js";
+import { IMAGE_MODELS, trainImageModel } from "./train-image.js";
 
 export interface TrainFlags {
   dataset: string;
@@ -26,16 +28,21 @@ export interface TrainResult {
 }
 
 export const MODELS: Record<string, string> = {
-  mlp: "multilayer perceptron (default: one hidden layer of 128 ReLU units, SGD, lr 0.01, 100 epochs)",
+  mlp: "multilayer perceptron (default: one hidden layer of 128 ReLU units, SGD, lr 0.01, 100 epochs; " +
+    "5 epochs on image data sets)",
+  ...Object.fromEntries(Object.entries(IMAGE_MODELS).map(([name, entry]) => [name, entry.description])),
 };
 
 export async function trainCommand(modelName: string, flags: TrainFlags): Promise<TrainResult> {
   if (!(modelName in MODELS)) throw new UsageError(`unknown model "${modelName}"; available: ${Object.keys(MODELS).join(", ")}`);
+  if (modelName in IMAGE_MODELS) return trainImageModel(modelName, flags);
   const data = prepareDataset(flags.dataset, { testSize: 0.25, seed: flags.seed });
+  // A hundred epochs over 60,000 images would take hours; image data sets default to a short run.
+  const maxEpochs = flags.epochs ?? (isImageDataset(flags.dataset) ? 5 : 100);
   const started = performance.now();
   const clf = new MLPClassifier({
     hiddenLayerSizes: flags.hidden ?? [128], activation: "relu", solver: flags.optimizer ?? "sgd",
-    learningRateInit: flags.lr ?? 0.01, maxIter: flags.epochs ?? 100, batchSize: flags.batchSize ?? "auto",
+    learningRateInit: flags.lr ?? 0.01, maxIter: maxEpochs, batchSize: flags.batchSize ?? "auto",
     randomState: flags.seed, callbacks: flags.quiet ? [] : [new ProgressLogger({ verbose: 1 })],
   }).fit(data.xTrain, data.yTrain);
   const seconds = (performance.now() - started) / 1000;
@@ -43,7 +50,7 @@ export async function trainCommand(modelName: string, flags: TrainFlags): Promis
     model: modelName, dataset: data.name, testAccuracy: clf.score(data.xTest, data.yTest),
     trainLoss: clf.lossCurve[clf.lossCurve.length - 1], epochs: clf.nIter, seconds: Number(seconds.toFixed(3)),
   };
-  if (clf.nIter < (flags.epochs ?? 100) && !flags.quiet) {
+  if (clf.nIter < maxEpochs && !flags.quiet) {
     process.stderr.write(`stopped after ${clf.nIter} epochs: the training loss stopped improving (tol 1e-4)\n`);
   }
   if (flags.out) {
