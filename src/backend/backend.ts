@@ -85,6 +85,8 @@ export interface Backend {
   /** Bytes currently allocated by this backend. */
   allocatedBytes(): number;
   /** Where a backend has a heap of its own: its size and the bytes moved out of it (`zd.memory()`). */
+  /** True when allocating `bytes` more would pass the backend's soft memory limit (optional). */
+  nearMemoryLimit?(bytes: number): boolean;
   memoryStats?(): { heapBytes: number; evictedBytes: number };
   /** Resolves when the backend is fully up (worker threads started); see `zd.ready()`. */
   ready?(): Promise<void>;

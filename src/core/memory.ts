@@ -99,9 +99,11 @@ let tensorBudget = MIN_TENSOR_BUDGET;
  * that collecting on every allocation slows training 60x): a collection costs time in proportion to
  * what is live, so it stays a small, fixed fraction of the work that fills the budget.
  */
-export function noteAllocation(bytes: number): void {
+export function noteAllocation(bytes: number, backendPressured = false): void {
   bytesSinceCollection += bytes;
-  if (bytesSinceCollection > byteBudget || registeredSinceCollection > tensorBudget) collectGarbage();
+  // A backend near its soft limit would otherwise evict garbage that a collection frees for free
+  if (bytesSinceCollection > byteBudget || registeredSinceCollection > tensorBudget ||
+    (backendPressured && bytesSinceCollection > MIN_BYTE_BUDGET)) collectGarbage();
   else if (!idleCollectionPending && bytesSinceCollection > IDLE_BYTES) scheduleIdleCollection();
 }
 

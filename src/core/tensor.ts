@@ -60,7 +60,8 @@ export class Tensor {
   /** @internal A fresh contiguous tensor on `backend` (contents unspecified). */
   static _empty(shape: readonly number[], dtype: DType, backend: Backend): Tensor {
     const size = shapeSize(shape);
-    noteAllocation(size * bytesPerElement(dtype));
+    const bytes = size * bytesPerElement(dtype);
+    noteAllocation(bytes, backend.nearMemoryLimit?.(bytes) ?? false);
     return new Tensor(new StorageRef(backend.alloc(size, dtype), backend), shape);
   }
 

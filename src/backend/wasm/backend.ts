@@ -51,6 +51,7 @@ export class WasmBackend implements Backend, KernelContext {
   private tick = 0;
   evictedBytes = 0;
   evictions = 0;
+  private allocatedSinceEviction = 0;
 
   constructor(options: WasmBackendOptions = {}) {
     const { module, variant } = loadKernels(options.variant ?? "relaxed");
@@ -61,7 +62,7 @@ export class WasmBackend implements Backend, KernelContext {
         `(16 MiB, the initial heap), got ${options.maxHeapBytes}`);
     }
     this.memoryMaximum = maxBytes;
-    this.softLimit = options.softLimitBytes ?? Math.min(maxBytes / 2, 512 * 1024 * 1024);
+    this.softLimit = options.softLimitBytes ?? Math.min(maxBytes / 2, 1024 * 1024 * 1024);
     const memory = new WebAssembly.Memory({ initial: 256, maximum: maxBytes / 65536, shared: true });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.exports = instance.exports as unknown as KernelExports;
@@ -79,6 +80,7 @@ export class WasmBackend implements Backend, KernelContext {
   alloc(size: number, dtype: DType): Storage {
     const bytes = size * bytesPerElement(dtype);
     this.tick++;
+    this.allocatedSinceEviction += bytes;
     let ptr: number;
     try {
       ptr = this.heap.alloc(bytes);
@@ -111,6 +113,10 @@ export class WasmBackend implements Backend, KernelContext {
 
   allocatedBytes(): number {
     return this.heap.liveBytes;
+  }
+
+  nearMemoryLimit(bytes: number): boolean {
+    return this.heap.liveBytes + bytes > this.softLimit;
   }
 
   memoryStats(): { heapBytes: number; evictedBytes: number } {
@@ -197,6 +203,10 @@ export class WasmBackend implements Backend, KernelContext {
    * pressure, a quarter of the live bytes) are free. Storages touched by the current op are kept.
    */
   private evict(needed: number, hard: boolean): void {
+    // Soft pressure with a working set larger than the soft limit would otherwise evict on every
+    // allocation and copy the same tensors out and back in: evict at most once per quarter limit.
+    if (!hard && this.allocatedSinceEviction < this.softLimit / 4) return;
+    this.allocatedSinceEviction = 0;
     const candidates: WasmStorage[] = [];
     for (let s = this.residentHead; s !== null; s = s.next) if (s.lastUse < this.tick) candidates.push(s);
     candidates.sort((a, b) => a.lastUse - b.lastUse);

@@ -15,6 +15,8 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+interface FreeSpan { ptr: number; size: number }
+
 export interface HeapOptions {
   /** Hard maximum of the heap in bytes (allocations past it throw). */
   maxBytes: number;
@@ -26,6 +28,8 @@ export class WasmHeap {
   readonly memory: WebAssembly.Memory;
   private top: number;
   private readonly freeLists = new Map<number, number[]>();
+  /** Merged free space (see `coalesce`), cut first-fit when a size class has no block. */
+  private spans: FreeSpan[] = [];
   private buffer: ArrayBufferLike;
   private f32View: Float32Array;
   private f64View: Float64Array;
@@ -66,27 +70,37 @@ export class WasmHeap {
   alloc(bytes: number): number {
     const size = sizeClass(Math.max(bytes, 1));
     if (this.liveBytes + size > this.options.softLimitBytes) this.onPressure(size, false);
-    const reused = this.freeLists.get(size)?.pop();
-    if (reused !== undefined) {
-      this.liveBytes += size;
-      return reused;
-    }
-    if (this.top + size > this.memory.buffer.byteLength && !this.grow(this.top + size)) {
+    let ptr = this.take(size);
+    if (ptr < 0) {
+      // full: evict cold storages, merge every free block by address, and try again before failing
       this.onPressure(size, true);
-      const again = this.freeLists.get(size)?.pop();
-      if (again !== undefined) {
-        this.liveBytes += size;
-        return again;
-      }
-      this.releaseFreeBlocks();
-      if (this.top + size > this.memory.buffer.byteLength && !this.grow(this.top + size)) {
+      this.coalesce();
+      ptr = this.take(size);
+      if (ptr < 0) {
         throw new Error(`wasm backend: out of memory allocating ${bytes} bytes: ${this.liveBytes} bytes are live ` +
           `and the heap maximum is ${this.options.maxBytes} bytes (zd.setMemoryLimit raises it)`);
       }
     }
+    this.liveBytes += size;
+    return ptr;
+  }
+
+  /** A block of `size` from its size class, a merged span, or the top (growing the memory); -1 if full. */
+  private take(size: number): number {
+    const reused = this.freeLists.get(size)?.pop();
+    if (reused !== undefined) return reused;
+    for (let i = 0; i < this.spans.length; i++) {
+      const span = this.spans[i];
+      if (span.size < size) continue;
+      const ptr = span.ptr;
+      span.ptr += size;
+      span.size -= size;
+      if (span.size === 0) this.spans.splice(i, 1);
+      return ptr;
+    }
+    if (this.top + size > this.memory.buffer.byteLength && !this.grow(this.top + size)) return -1;
     const ptr = this.top;
     this.top += size;
-    this.liveBytes += size;
     return ptr;
   }
 
@@ -99,25 +113,28 @@ export class WasmHeap {
   }
 
   /**
-   * When the heap is full but free blocks of other sizes exist, give up on reuse by size: if every
-   * block above some address is free, lower `top` past them (blocks freed last usually sit on top).
+   * Size classes never merge, so a workload whose sizes change (a last, smaller batch; a new model)
+   * can fill the heap with free blocks of the wrong sizes. When it is full, every free block is
+   * merged with its neighbours into address-ordered spans that any size can be cut from, and a
+   * span ending at the top lowers the top.
    */
-  private releaseFreeBlocks(): void {
-    const free = new Map<number, number>();
-    for (const [size, list] of this.freeLists) for (const ptr of list) free.set(ptr, size);
-    let lowered = true;
-    while (lowered) {
-      lowered = false;
-      for (const [ptr, size] of free) {
-        if (ptr + size === this.top) {
-          this.top = ptr;
-          free.delete(ptr);
-          const list = this.freeLists.get(size) as number[];
-          list.splice(list.indexOf(ptr), 1);
-          lowered = true;
-        }
-      }
+  private coalesce(): void {
+    const blocks: FreeSpan[] = this.spans.map((s) => ({ ...s }));
+    for (const [size, list] of this.freeLists) for (const ptr of list) blocks.push({ ptr, size });
+    this.freeLists.clear();
+    blocks.sort((a, b) => a.ptr - b.ptr);
+    const merged: FreeSpan[] = [];
+    for (const block of blocks) {
+      const last = merged[merged.length - 1];
+      if (last && last.ptr + last.size === block.ptr) last.size += block.size;
+      else merged.push({ ...block });
     }
+    const last = merged[merged.length - 1];
+    if (last && last.ptr + last.size === this.top) {
+      this.top = last.ptr;
+      merged.pop();
+    }
+    this.spans = merged;
   }
 
   private grow(requiredTop: number): boolean {
