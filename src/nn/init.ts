@@ -183,3 +183,17 @@ export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
   const std = kaimingStd("kaimingNormal", t, options);
   return fill(t, options.seed, (g) => std * g.normal());
 }
+
+/**
+ * PyTorch's `reset_parameters` of Linear and the convolutions: kaiming-uniform with a = √5 for the
+ * weight (which works out to U(±1/√fanIn)) and U(±1/√fanIn) for the bias.
+ * @example nn.init.defaultLayerInit(layer.weight, layer.bias)
+ */
+export function defaultLayerInit(weight: Tensor, bias: Tensor | null): void {
+  kaimingUniform(weight, { a: Math.sqrt(5) });
+  if (bias !== null) {
+    const { fanIn } = calculateFanInAndFanOut(weight);
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    uniform(bias, -bound, bound);
+  }
+}

@@ -11,7 +11,7 @@ import {
   type Conv2dOptions, type ConvContext, type ConvTranspose2dOptions,
 } from "../conv.js";
 import { toPair, type IntPair, type PaddingMode } from "../im2col.js";
-import { calculateFanInAndFanOut, kaimingUniform, uniform } from "../init.js";
+import { defaultLayerInit } from "../init.js";
 import { Module, type JsonValue, type ModuleConfig } from "../module.js";
 import { Parameter } from "../parameter.js";
 import type { ConfigArgs } from "../registry.js";
@@ -94,12 +94,7 @@ abstract class ConvLayer extends Module {
 
   /** PyTorch's reset_parameters: kaiming-uniform with a = √5 (U(±1/√fanIn)), bias U(±1/√fanIn). */
   resetParameters(): void {
-    kaimingUniform(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const { fanIn } = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform(this.bias, -bound, bound);
-    }
+    defaultLayerInit(this.weight, this.bias);
   }
 
   /** The input after checking its rank and channel count; `dims` spatial dims follow the channels. */

@@ -2,7 +2,7 @@ import { zeros } from "../../core/creation.js";
 import type { DType } from "../../core/dtype.js";
 import { formatShape } from "../../core/shape.js";
 import type { Tensor } from "../../core/tensor.js";
-import { calculateFanInAndFanOut, kaimingUniform, uniform } from "../init.js";
+import { defaultLayerInit } from "../init.js";
 import { Module, type ModuleConfig } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { checkBoolean, checkInput, checkOneOf, checkPositiveInt } from "./check.js";
@@ -43,12 +43,7 @@ export class Linear extends Module {
    * and the same bound for the bias.
    */
   resetParameters(): void {
-    kaimingUniform(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const { fanIn } = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform(this.bias, -bound, bound);
-    }
+    defaultLayerInit(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {
