@@ -4,7 +4,8 @@ import { datasetNames } from "./datasets.js";
 import { UsageError, parseChoice, parseInteger, parsePositiveNumber } from "./errors.js";
 import { evaluateCommand } from "./commands/evaluate.js";
 import { predictCommand } from "./commands/predict.js";
-import { MODELS, trainCommand, type TrainFlags } from "./commands/train.js";
+import type { TrainFlags } from "./commands/train-flags.js";
+import { TRAINERS, trainCommand } from "./commands/trainers-table.js";
 
 function parseHidden(value: string): number[] {
   const sizes = value.split(",").map((s) => Number(s.trim()));
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
 
   program.command("train")
     .description("train a model on a data set and print its test accuracy")
-    .argument("<model>", `model to train: ${Object.keys(MODELS).join(", ")}`)
+    .argument("<model>", `model to train: ${Object.keys(TRAINERS).join(", ")}`)
     .requiredOption("--dataset <name>", `data set: ${datasetNames().join(", ")}`)
     .option("--epochs <n>", "maximum number of epochs (default 100; 5 for image data sets)", parseInteger("--epochs"))
     .option("--batch-size <n>", "mini-batch size (default min(200, samples); 128 for image models)", parseInteger("--batch-size"))
@@ -40,9 +41,8 @@ export function buildProgram(): Command {
     .option("--out <dir>", "write model.safetensors and metrics.json into this folder")
     .option("--json", "print the final metrics as one JSON object on the last line of stdout")
     .action(async (model: string, flags: TrainFlags) => {
-      const result = await trainCommand(model, flags);
-      printResult(result, flags.json, `test accuracy: ${result.testAccuracy.toFixed(4)} ` +
-        `(${result.model} on ${result.dataset}, ${result.epochs} epochs, ${result.seconds.toFixed(1)}s)`);
+      const { summary, result } = await trainCommand(model, flags);
+      printResult(result, flags.json, summary);
     });
 
   program.command("evaluate")

@@ -12,7 +12,8 @@ import { fit } from "../../train/fit.js";
 import { UsageError } from "../errors.js";
 import { IMAGE_DATASETS, isImageDataset, prepareImages } from "../image-data.js";
 import { imageModelMetadata } from "../model-file.js";
-import type { TrainFlags, TrainResult } from "./train.js";
+import type { TrainFlags } from "./train-flags.js";
+import type { TrainResult } from "./train.js";
 
 interface ImageModelEntry { description: string; build(numClasses: number): Sequential }
 

@@ -5,37 +5,19 @@ import { writeFileAtomicSync } from "../../io/safetensors.js";
 import { MLPClassifier } from "../../models/mlp-estimators.js";
 import { ProgressLogger } from "../../train/callbacks.js";
 import { prepareDataset } from "../datasets.js";
-import { UsageError } from "../errors.js";
 import { isImageDataset } from "../image-data.js";
 import { modelMetadata } from "../model-file.js";
-import { IMAGE_MODELS, trainImageModel } from "./train-image.js";
+import type { TrainFlags } from "./train-flags.js";
 
-export interface TrainFlags {
-  dataset: string;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  optimizer?: "sgd" | "adam";
-  seed: number;
-  hidden?: number[];
-  out?: string;
-  json?: boolean;
-  quiet?: boolean;
-}
-
-export interface TrainResult {
+export type TrainResult = {
   model: string; dataset: string; testAccuracy: number; trainLoss: number; epochs: number; seconds: number;
-}
-
-export const MODELS: Record<string, string> = {
-  mlp: "multilayer perceptron (default: one hidden layer of 128 ReLU units, SGD, lr 0.01, 100 epochs; " +
-    "5 epochs on image data sets)",
-  ...Object.fromEntries(Object.entries(IMAGE_MODELS).map(([name, entry]) => [name, entry.description])),
 };
 
-export async function trainCommand(modelName: string, flags: TrainFlags): Promise<TrainResult> {
-  if (!(modelName in MODELS)) throw new UsageError(`unknown model "${modelName}"; available: ${Object.keys(MODELS).join(", ")}`);
-  if (modelName in IMAGE_MODELS) return trainImageModel(modelName, flags);
+export const MLP_DESCRIPTION = "multilayer perceptron (default: one hidden layer of 128 ReLU units, SGD, " +
+  "lr 0.01, 100 epochs; 5 epochs on image data sets)";
+
+/** The reference job: scikit-learn's MLPClassifier recipe on a tabular (or flattened image) data set. */
+export async function trainMlp(modelName: string, flags: TrainFlags): Promise<TrainResult> {
   const data = prepareDataset(flags.dataset, { testSize: 0.25, seed: flags.seed });
   // A hundred epochs over 60,000 images would take hours; image data sets default to a short run.
   const maxEpochs = flags.epochs ?? (isImageDataset(flags.dataset) ? 5 : 100);

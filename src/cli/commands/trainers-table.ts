@@ -1,0 +1,32 @@
+import { UsageError } from "../errors.js";
+import { MLP_DESCRIPTION, trainMlp } from "./train.js";
+import type { TrainFlags } from "./train-flags.js";
+import { IMAGE_MODELS, trainImageModel } from "./train-image.js";
+import type { ModelTrainer, TrainOutcome } from "./trainers.js";
+
+function accuracyLine(r: { model: string; dataset: string; testAccuracy: number; epochs: number; seconds: number }) {
+  return `test accuracy: ${r.testAccuracy.toFixed(4)} (${r.model} on ${r.dataset}, ${r.epochs} epochs, ` +
+    `${r.seconds.toFixed(1)}s)`;
+}
+
+/** Every model `zendl train` knows, by name. A new family adds its entries here and nowhere else. */
+export const TRAINERS: Record<string, ModelTrainer> = {
+  mlp: { description: MLP_DESCRIPTION, run: async (model, flags) => {
+    const result = await trainMlp(model, flags);
+    return { summary: accuracyLine(result), result };
+  } },
+  ...Object.fromEntries(Object.entries(IMAGE_MODELS).map(([name, entry]): [string, ModelTrainer] => [name, {
+    description: entry.description,
+    run: async (model, flags) => {
+      const result = await trainImageModel(model, flags);
+      return { summary: accuracyLine(result), result };
+    },
+  }])),
+};
+
+export async function trainCommand(model: string, flags: TrainFlags): Promise<TrainOutcome> {
+  if (!Object.hasOwn(TRAINERS, model)) {
+    throw new UsageError(`unknown model "${model}"; available: ${Object.keys(TRAINERS).join(", ")}`);
+  }
+  return TRAINERS[model].run(model, flags);
+}
