@@ -10,7 +10,7 @@ export {
 } from "./core/creation.js";
 export { manualSeed, Generator } from "./core/random.js";
 export { noGrad, enableGrad, isGradEnabled, type BackwardOptions } from "./core/autograd.js";
-export { memory, tidy, keep, type MemoryInfo } from "./core/memory.js";
+export { memory, tidy, keep, keepReachable, type MemoryInfo } from "./core/memory.js";
 export { gradcheck, type GradcheckOptions } from "./core/gradcheck.js";
 export { setBackend, getBackend, setMemoryLimit, ready } from "./backend/registry.js";
 export { setNumThreads, getNumThreads } from "./backend/wasm/threads.js";
@@ -38,3 +38,6 @@ export * as callbacks from "./train/callbacks.js";
 export { fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction } from "./train/fit.js";
 export type { TrainEvent, Logs } from "./train/events.js";
 export * from "./io/checkpoint.js";
+export {
+  writePng, saveImageGrid, makeImageGrid, encodePng, type PngChannels, type ImageGridOptions, type ImageGrid,
+} from "./io/png.js";

@@ -8,3 +8,6 @@ export * from "./binary";
 export * from "./strided";
 export * from "./reduce";
 export * from "./optim";
+export * from "./conv";
+export * from "./pool";
+export * from "./softmax";

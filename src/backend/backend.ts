@@ -64,6 +64,54 @@ export interface AdamStepOptions {
   readonly step: number;
 }
 
+/** The cell of a recurrent layer: its gates, in PyTorch's order, and how many (G) there are. */
+export type RecurrentCell = "lstm" | "gru" | "rnnTanh" | "rnnRelu";
+
+/**
+ * One time step of a recurrent layer over a batch: `batch` rows of `hidden` units, G gate blocks of
+ * `hidden` each per row (LSTM i, f, g, o: G = 4; GRU r, z, n: G = 3; plain RNN: G = 1). Every view is
+ * a contiguous row block (any offset) of one float dtype. `mask` [batch] is 1 where the step is real
+ * and 0 where the row is padding: there the state passes through unchanged.
+ */
+export interface RecurrentStep {
+  readonly cell: RecurrentCell;
+  readonly batch: number;
+  readonly hidden: number;
+  /** [batch, G·hidden]: this step's input projection x·W_ihᵀ (plus b_ih, and b_hh but for a GRU). */
+  readonly x: View;
+  /** [batch, G·hidden]: h_prev·W_hhᵀ (no bias). */
+  readonly hh: View;
+  /**
+   * [G·hidden] or null: a bias added to hh. LSTM and RNN: b_ih + b_hh (where it is added makes no
+   * difference); GRU: b_hh, which for n sits inside the reset gate, as in PyTorch.
+   */
+  readonly bias: View | null;
+  readonly hPrev: View;
+  /** LSTM only: the previous cell state; else null. */
+  readonly cPrev: View | null;
+  readonly mask: View | null;
+  /** [batch, G·hidden]: written by the forward step (gate activations), read by the backward step. */
+  readonly gates: View;
+  readonly hNext: View;
+  readonly cNext: View | null;
+  /** GRU only: [batch, hidden] hh_n + b_hn, written forward and read backward; else null. */
+  readonly extra: View | null;
+}
+
+/** The gradients one backward step reads and writes (all [batch, ·] contiguous row blocks). */
+export interface RecurrentStepGrad {
+  /** In: dLoss/dh_next carried from later steps. Out: the part that reaches h_prev directly. */
+  readonly dH: View;
+  /** Gradient of this step's output from the layers above (added to dH), or null. */
+  readonly dOut: View | null;
+  /** LSTM: in dLoss/dc_next, out dLoss/dc_prev; else null. */
+  readonly dC: View | null;
+  /** Out [batch, G·hidden]: dLoss/d(x projection). */
+  readonly dX: View;
+  /** GRU only, out [batch, 3·hidden]: dLoss/d(hh + b_hh) (its n block differs from dX's); else null. */
+  readonly dHh: View | null;
+}
+
 /**
  * The primitive kernels a backend implements; everything differentiable is built on these by
  * `core/ops`. Outputs are storages the caller allocated, written contiguously (row-major) unless a
@@ -102,6 +150,17 @@ export interface Backend {
   /** Index (int32) of the extreme along `axis`; first occurrence on ties, as PyTorch. */
   argReduce(op: ArgReduceOp, x: View, axis: number, out: Storage): void;
   /**
+   * Row-wise softmax (log-softmax with `log`) of the contiguous [rows, cols] block at `x`'s offset, into
+   * contiguous `out`: y = exp(x − m)/Σexp(x − m), or x − m − log Σexp(x − m), with m the row max (0
+   * where the max is ±inf, so such rows give IEEE results instead of inf − inf).
+   */
+  softmax(x: View, rows: number, cols: number, out: Storage, log: boolean): void;
+  /**
+   * The adjoint of `softmax` from its output y and the gradient g (contiguous [rows, cols] blocks):
+   * dx = y·(g − Σg·y), or with `log` dx = g − exp(y)·Σg.
+   */
+  softmaxBackward(y: View, g: View, rows: number, cols: number, out: Storage, log: boolean): void;
+  /**
    * Batched GEMM: a is [...batch, M, K], b is [...batch, K, N] (same batch shape, any strides, so
    * transposes are free); out is contiguous [...batch, M, N]. With `accumulate`, adds into out.
    */
@@ -114,6 +173,16 @@ export interface Backend {
   indexSelect(x: View, dim: number, index: View, out: Storage): void;
   /** The adjoint of indexSelect: out (contiguous, target shape) += src added at `index` along dim. */
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void;
+
+  // recurrent layers (the step GEMMs go through matmul; these fuse everything elementwise of a step)
+  /**
+   * One forward step: pre-activations x + hh (+ bias), gate nonlinearities, the new state, in one
+   * pass. LSTM: c' = f·c + i·g, h' = o·tanh(c'). GRU: n = tanh(x_n + r·(hh_n + b_hn)),
+   * h' = (1 − z)·n + z·h. RNN: h' = tanh or relu(x + hh). Masked rows keep h (and c).
+   */
+  recurrentForward(step: RecurrentStep): void;
+  /** The adjoint of `recurrentForward` for one step, from the gates and states it saved. */
+  recurrentBackward(step: RecurrentStep, grad: RecurrentStepGrad): void;
 
   // fused optimizer updates (optional: optimizers fall back to tensor ops without them)
   /**

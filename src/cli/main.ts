@@ -36,7 +36,11 @@ export function buildProgram(): Command {
     .option("--lr <x>", "initial learning rate (default 0.01; 1e-3 with adam for image models)", parsePositiveNumber("--lr"))
     .addOption(new Option("--optimizer <name>", "optimizer (default sgd: momentum 0.9, Nesterov; adam for image models)")
       .argParser(parseChoice("--optimizer", ["sgd", "adam"] as const)))
-    .option("--hidden <sizes>", "hidden layer sizes, comma-separated (default 128)", parseHidden)
+    .option("--hidden <sizes>", "hidden layer sizes, comma-separated (default 128; rbf: centres, rbm: hidden units)",
+      parseHidden)
+    .option("--pretrain-epochs <n>", "epochs of RBM pre-training per layer (dbn; default 20)",
+      parseInteger("--pretrain-epochs"))
+    .option("--persistent", "persistent contrastive divergence instead of CD-1 (rbm, dbn)")
     .option("--seed <n>", "seed for the split, the initial weights and the batch order", parseInteger("--seed", 0), 0)
     .option("--out <dir>", "write model.safetensors and metrics.json into this folder")
     .option("--json", "print the final metrics as one JSON object on the last line of stdout")

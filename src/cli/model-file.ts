@@ -42,6 +42,10 @@ export function parseModelInfo(path: string, metadata: Record<string, string>): 
     }
     return value;
   };
+  const unsupervised = metadata["cli.unsupervised"];
+  if (unsupervised !== undefined) {
+    throw new UsageError(`${path} holds an unsupervised model (${unsupervised}): it has no classes to predict`);
+  }
   const dataset = need("cli.dataset");
   const classes = JSON.parse(need("cli.classes")) as number[];
   if (metadata["cli.input"] === "images") {

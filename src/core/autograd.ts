@@ -1,6 +1,6 @@
 import type { Tensor } from "./tensor.js";
 import type { DType } from "./dtype.js";
-import { keep } from "./memory.js";
+import { keep, tidy } from "./memory.js";
 import { formatShape, shapesEqual } from "./shape.js";
 
 /** What a backward rule returns: one gradient per input, or null where the input gets none. */
@@ -101,10 +101,10 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
       `${formatShape(root.shape)}`);
   }
   const order = topologicalOrder(root);
-  const seed = gradient === undefined ? root.onesLike()
-    : gradient.dtype === root.dtype ? gradient : noGrad(() => castTensor(gradient, root.dtype));
-  const grads = new Map<Tensor, Tensor>([[root, seed]]);
   const run = (): void => {
+    const seed = gradient === undefined ? root.onesLike()
+      : gradient.dtype === root.dtype ? gradient : castTensor(gradient, root.dtype);
+    const grads = new Map<Tensor, Tensor>([[root, seed]]);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const g = grads.get(t);
@@ -131,7 +131,10 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
       });
     }
   };
-  noGrad(run);
+  // Every tensor made here (the gradients flowing between nodes, the temporaries of each rule) is
+  // dead once the sweep ends, except the leaves' .grad, which are kept: free them now rather than at
+  // the next garbage collection, so a step's memory is reused warm by the next one.
+  tidy(() => noGrad(run));
   if (!options.retainGraph) {
     for (const t of order) {
       const fn = t._gradFn;

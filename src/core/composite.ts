@@ -61,19 +61,7 @@ export function logsumexp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   return keepDim ? out : out.squeeze(axes);
 }
 
-export function softmax(x: Tensor, dim = -1): Tensor {
-  checkTensor("softmax", x);
-  const axis = normalizeAxis("softmax", dim, x.ndim);
-  const shift = noGrad(() => max(x, axis, true));
-  const e = exp(sub(x, shift));
-  return div(e, sum(e, axis, true));
-}
-
-export function logSoftmax(x: Tensor, dim = -1): Tensor {
-  checkTensor("logSoftmax", x);
-  const axis = normalizeAxis("logSoftmax", dim, x.ndim);
-  return sub(x, logsumexp(x, axis, true));
-}
+export { softmax, logSoftmax } from "./ops/softmax.js";
 
 /** GELU: x·Φ(x) exactly (erf), or the tanh approximation of Hendrycks & Gimpel. */
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {

@@ -23,11 +23,12 @@ export class StorageRef {
     this.refs++;
   }
 
-  release(): void {
-    if (--this.refs === 0) {
-      liveStorageBytes -= this.bytes;
-      this.backend.free(this.storage);
-    }
+  /** Drops one reference; true when that freed the storage. */
+  release(): boolean {
+    if (--this.refs !== 0) return false;
+    liveStorageBytes -= this.bytes;
+    this.backend.free(this.storage);
+    return true;
   }
 }
 
@@ -78,7 +79,9 @@ export function untrackTensor(life: Lifetime): void {
   if (life.released) return;
   life.released = true;
   liveTensors--;
-  life.ref.release();
+  // Memory given back by hand (dispose, tidy) needs no collection to find it: take it off the budget,
+  // or a loop that tidies every step would still force a full collection every 64 MiB it allocates.
+  if (life.ref.release()) bytesSinceCollection = Math.max(0, bytesSinceCollection - life.ref.bytes);
 }
 
 // ---- pressure-triggered collection -----------------------------------------------------------------
@@ -189,14 +192,27 @@ export function keep<T extends object>(tensor: T): T {
   return tensor;
 }
 
-function collectTensors(value: unknown, into: Set<unknown>, seen = new Set<object>()): void {
+/**
+ * Keeps (as `keep`) every tensor reachable from `root` through object fields, arrays and Map values,
+ * without descending into tensors: so a `tidy` around a training step spares what a model stored on
+ * itself during the step (a carried hidden state, a replaced buffer).
+ */
+export function keepReachable(root: object): void {
+  if (scopes.length === 0) return;
+  const into = new Set<unknown>();
+  collectTensors(root, into, new Set(), true);
+  for (const t of into) kept.add(t as object);
+}
+
+function collectTensors(value: unknown, into: Set<unknown>, seen = new Set<object>(), maps = false): void {
   if (value === null || typeof value !== "object" || seen.has(value)) return;
   seen.add(value);
   if ("dispose" in value && "isDisposed" in value) {
     into.add(value);
     return;
   }
-  for (const v of Array.isArray(value) ? value : Object.values(value)) collectTensors(v, into, seen);
+  const values = Array.isArray(value) ? value : maps && value instanceof Map ? [...value.values()] : Object.values(value);
+  for (const v of values) collectTensors(v, into, seen, maps);
 }
 
 export interface MemoryInfo {

@@ -3,3 +3,9 @@ export { BaseMLP, type MLPOptions, type MLPActivation } from "./mlp.js";
 export {
   lenet5, cnn, mobilenet, resnet, type ImageModelOptions, type MobileNetOptions, type ResNetOptions,
 } from "./cnn.js";
+export { Perceptron, type PerceptronOptions } from "./perceptron.js";
+export { KMeans, type KMeansOptions } from "./kmeans.js";
+export { RBFClassifier, RBFRegressor, type RBFOptions } from "./rbf.js";
+export { RBFLayer, type RBFWidthHeuristic } from "./rbf-layer.js";
+export { BernoulliRBM, rbmFreeEnergy, type BernoulliRBMOptions, type RBMEpochLog } from "./rbm.js";
+export { DBNClassifier, type DBNOptions, type DBNPretrainOptions } from "./dbn.js";

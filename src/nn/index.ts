@@ -33,3 +33,10 @@ export { Dropout2d } from "./layers/dropout2d.js";
 export {
   BasicBlock, InvertedResidual, type BasicBlockOptions, type InvertedResidualOptions,
 } from "./layers/blocks.js";
+export {
+  RNN, GRU, LSTM, RNNBase, type RNNBaseOptions, type RNNOptions, type SequenceOptions,
+} from "./layers/rnn.js";
+export { RNNCell, GRUCell, LSTMCell, type RNNCellOptions } from "./layers/rnn-cells.js";
+export type { RNNNonlinearity, RecurrentCell } from "./layers/rnn-params.js";
+export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
+export * as utils from "./utils/index.js";

@@ -17,6 +17,9 @@ import {
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from "./layers/norm.js";
 import { Dropout2d } from "./layers/dropout2d.js";
 import { BasicBlock, InvertedResidual } from "./layers/blocks.js";
+import { GRU, LSTM, RNN } from "./layers/rnn.js";
+import { GRUCell, LSTMCell, RNNCell } from "./layers/rnn-cells.js";
+import { Embedding } from "./layers/embedding.js";
 import { Module, type AnyModule, type JsonValue, type ModuleConfig } from "./module.js";
 
 /** The `args` of a config, as read back from JSON. */
@@ -147,4 +150,6 @@ for (const [type, make] of [
   ["BatchNorm1d", BatchNorm1d.fromConfig], ["BatchNorm2d", BatchNorm2d.fromConfig],
   ["LayerNorm", LayerNorm.fromConfig], ["Dropout2d", Dropout2d.fromConfig],
   ["BasicBlock", BasicBlock.fromConfig], ["InvertedResidual", InvertedResidual.fromConfig],
+  ["RNN", RNN.fromConfig], ["GRU", GRU.fromConfig], ["LSTM", LSTM.fromConfig], ["RNNCell", RNNCell.fromConfig],
+  ["GRUCell", GRUCell.fromConfig], ["LSTMCell", LSTMCell.fromConfig], ["Embedding", Embedding.fromConfig],
 ] as Array<[string, (args: ConfigArgs) => AnyModule]>) registerModule(type, leaf(type, make));

@@ -1,5 +1,5 @@
 import { noGrad } from "../core/autograd.js";
-import { memory } from "../core/memory.js";
+import { keepReachable, memory, tidy } from "../core/memory.js";
 import { concat } from "../core/ops/movement.js";
 import { formatShape } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
@@ -94,20 +94,27 @@ export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOpt
     const metricSums = metrics.map(() => 0);
     for (const [xb, yb] of loader) {
       step++;
-      options.optimizer.zeroGrad();
-      const output = model.call(xb);
-      const loss = options.loss(output, yb);
-      const value = loss.item();
-      if (!Number.isFinite(value)) {
-        throw new Error(`fit: the loss became ${value} at epoch ${epoch}, step ${step}; lower the learning rate ` +
-          "or check the inputs for NaN/inf");
-      }
-      loss.backward();
-      options.optimizer.step();
       const n = xb.shape[0];
+      // Each step's intermediates are freed when it ends, so the next step reuses the same (cache-warm)
+      // blocks instead of waiting for a garbage collection; what the model keeps on itself survives.
+      const value = tidy(() => {
+        options.optimizer.zeroGrad();
+        const output = model.call(xb);
+        const loss = options.loss(output, yb);
+        const v = loss.item();
+        if (!Number.isFinite(v)) {
+          throw new Error(`fit: the loss became ${v} at epoch ${epoch}, step ${step}; lower the learning rate ` +
+            "or check the inputs for NaN/inf");
+        }
+        loss.backward();
+        options.optimizer.step();
+        metrics.forEach((m, i) => { metricSums[i] += m.batchSum(output, yb); });
+        keepReachable(model);
+        return v;
+      });
+      xb.dispose(); yb.dispose();
       seen += n;
       lossSum += value * n;
-      metrics.forEach((m, i) => { metricSums[i] += m.batchSum(output, yb); });
       emit({ type: "batchEnd", epoch, step, stepsPerEpoch: loader.length, batchSize: n, loss: value });
     }
     const logs: Logs = { loss: lossSum / seen };

@@ -45,3 +45,33 @@ test("wasm indexAdd (indexSelect's backward) matches the reference, repeated ind
   zd.setBackend("wasm");
   assert.deepEqual(grads[0], grads[1]);
 });
+
+test("wasm gather and its backward scatterAdd match the reference: every dim, strided input and index, repeats", () => {
+  const results: number[][] = [];
+  for (const backend of ["wasm", "js"]) {
+    zd.setBackend(backend);
+    const out: number[] = [];
+    const cases: Array<[number[], number, number[], number[], boolean]> = [
+      [[5, 3], 1, [5, 1], [2, 0, 1, 1, 0], false],
+      [[5, 3], 0, [2, 3], [4, 0, 3, 3, 3, 1], false],
+      [[2, 7, 3], 1, [2, 4, 3], Array.from({ length: 24 }, (_, i) => (i * 5) % 7), false],
+      [[2, 7, 3], 2, [2, 7, 2], Array.from({ length: 28 }, (_, i) => (i * 2) % 3), true],
+      [[4, 6], 1, [4, 0], [], false],
+      [[1], 0, [3], [0, 0, 0], false],
+    ];
+    for (const [shape, dim, indexShape, index, transposed] of cases) {
+      let x = zd.arange(0, shape.reduce((a, b) => a * b, 1)).float().reshape(shape);
+      if (transposed) x = x.transpose(0, -1).contiguous().transpose(0, -1);
+      x.requiresGrad_();
+      let idx = zd.tensor(index, { dtype: "int32" }).reshape(indexShape);
+      if (transposed) idx = idx.transpose(0, -1).contiguous().transpose(0, -1);
+      const picked = x.gather(dim, idx);
+      out.push(...picked.dataSync(), -1);
+      picked.mul(zd.arange(1, picked.size + 1).float().reshape(picked.shape)).sum().backward();
+      out.push(...x.grad!.dataSync(), -2);
+    }
+    results.push(out);
+  }
+  zd.setBackend("wasm");
+  assert.deepEqual(results[0], results[1]);
+});

@@ -1,7 +1,8 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { bytesPerElement, typedArrayFor } from "../../core/dtype.js";
 import type {
-  AdamStepOptions, ArgReduceOp, Backend, BinaryOp, ReduceOp, SgdStepOptions, Storage, UnaryOp, View,
+  AdamStepOptions, ArgReduceOp, Backend, BinaryOp, RecurrentStep, RecurrentStepGrad, ReduceOp, SgdStepOptions,
+  Storage, UnaryOp, View,
 } from "../backend.js";
 import {
   argReduceKernel, gatherKernel, indexAddKernel, indexSelectKernel, matmulKernel, reduceKernel, scatterAddKernel,
@@ -9,6 +10,8 @@ import {
 import { binaryFunction, unaryFunction } from "./math.js";
 import { binaryKernel } from "./binary.js";
 import { adamStepKernel, sgdStepKernel } from "./optim.js";
+import { recurrentBackwardKernel, recurrentForwardKernel } from "./recurrent.js";
+import { softmaxBackwardKernel, softmaxKernel } from "./softmax.js";
 import { allocJs, isLinear, jsData, offsetsOf, viewSize } from "./strided.js";
 
 /**
@@ -96,6 +99,14 @@ export class JsBackend implements Backend {
     matmulKernel(a, b, out, accumulate);
   }
 
+  softmax(x: View, rows: number, cols: number, out: Storage, log: boolean): void {
+    softmaxKernel(x, rows, cols, out, log);
+  }
+
+  softmaxBackward(y: View, g: View, rows: number, cols: number, out: Storage, log: boolean): void {
+    softmaxBackwardKernel(y, g, rows, cols, out, log);
+  }
+
   gather(x: View, dim: number, index: View, out: Storage): void {
     gatherKernel(x, dim, index, out);
   }
@@ -110,6 +121,14 @@ export class JsBackend implements Backend {
 
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
     indexAddKernel(out, outShape, dim, index, src);
+  }
+
+  recurrentForward(step: RecurrentStep): void {
+    recurrentForwardKernel(step);
+  }
+
+  recurrentBackward(step: RecurrentStep, grad: RecurrentStepGrad): void {
+    recurrentBackwardKernel(step, grad);
   }
 
   sgdStep(p: Storage, g: Storage, buf: Storage | null, n: number, options: SgdStepOptions): void {

@@ -1,7 +1,7 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { bytesPerElement } from "../../core/dtype.js";
 import type { ArgReduceOp, Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../backend.js";
-import type { AdamStepOptions, SgdStepOptions } from "../backend.js";
+import type { AdamStepOptions, RecurrentStep, RecurrentStepGrad, SgdStepOptions } from "../backend.js";
 import { JsBackend } from "../js/backend.js";
 import { JsStorage } from "../js/strided.js";
 import { WasmHeap } from "./heap.js";
@@ -12,9 +12,11 @@ import { fastBinary, fastUnary, fastWhere, warmUpElementwise } from "./elementwi
 import { fastReduce, fastArgReduce } from "./reduce.js";
 import { fastMatmul, warmUpGemm } from "./gemm.js";
 import { fastCopy, fastFill } from "./copy.js";
-import { fastIndexAdd, fastIndexSelect } from "./gather.js";
+import { fastSoftmax, fastSoftmaxBackward } from "./softmax.js";
+import { fastGather, fastIndexAdd, fastIndexSelect, fastScatterAdd } from "./gather.js";
 import { ThreadPool } from "./threads.js";
 import { wasmAdamStep, wasmSgdStep } from "./optim.js";
+import { fastRecurrentBackward, fastRecurrentForward, mapRecurrentViews } from "./recurrent.js";
 
 const GiB = 1024 ** 3;
 const PAGE_BYTES = 65536;
@@ -285,11 +287,23 @@ export class WasmBackend implements Backend, KernelContext {
     this.reference.matmul(this.jsView(a), this.jsView(b), this.js(out), accumulate);
   }
 
+  softmax(x: View, rows: number, cols: number, out: Storage, log: boolean): void {
+    if (fastSoftmax(this, x, rows, cols, out, log)) return;
+    this.reference.softmax(this.jsView(x), rows, cols, this.js(out), log);
+  }
+
+  softmaxBackward(y: View, g: View, rows: number, cols: number, out: Storage, log: boolean): void {
+    if (fastSoftmaxBackward(this, y, g, rows, cols, out, log)) return;
+    this.reference.softmaxBackward(this.jsView(y), this.jsView(g), rows, cols, this.js(out), log);
+  }
+
   gather(x: View, dim: number, index: View, out: Storage): void {
+    if (fastGather(this, x, dim, index, out)) return;
     this.reference.gather(this.jsView(x), dim, this.jsView(index), this.js(out));
   }
 
   scatterAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
+    if (fastScatterAdd(this, out, outShape, dim, index, src)) return;
     this.reference.scatterAdd(this.js(out), outShape, dim, this.jsView(index), this.jsView(src));
   }
 
@@ -301,6 +315,17 @@ export class WasmBackend implements Backend, KernelContext {
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
     if (fastIndexAdd(this, out, outShape, dim, index, src)) return;
     this.reference.indexAdd(this.js(out), outShape, dim, this.jsView(index), this.jsView(src));
+  }
+
+  recurrentForward(step: RecurrentStep): void {
+    if (fastRecurrentForward(this, step)) return;
+    this.reference.recurrentForward(mapRecurrentViews(step, (v) => this.jsView(v)));
+  }
+
+  recurrentBackward(step: RecurrentStep, grad: RecurrentStepGrad): void {
+    if (fastRecurrentBackward(this, step, grad)) return;
+    const js = (v: View): View => this.jsView(v);
+    this.reference.recurrentBackward(mapRecurrentViews(step, js), mapRecurrentViews(grad, js));
   }
 
   sgdStep(p: Storage, g: Storage, buf: Storage | null, n: number, options: SgdStepOptions): void {

@@ -7,6 +7,10 @@ export interface TrainFlags {
   optimizer?: "sgd" | "adam";
   seed: number;
   hidden?: number[];
+  /** Epochs of RBM pre-training per layer (dbn). */
+  pretrainEpochs?: number;
+  /** Persistent contrastive divergence instead of CD-1 (rbm, dbn). */
+  persistent?: boolean;
   out?: string;
   json?: boolean;
   quiet?: boolean;

@@ -3,6 +3,8 @@ import { MLP_DESCRIPTION, trainMlp } from "./train.js";
 import type { TrainFlags } from "./train-flags.js";
 import { IMAGE_MODELS, trainImageModel } from "./train-image.js";
 import type { ModelTrainer, TrainOutcome } from "./trainers.js";
+import { CLASSIC_TRAINERS } from "./train-classic.js";
+import { RBM_TRAINERS } from "./train-rbm.js";
 
 function accuracyLine(r: { model: string; dataset: string; testAccuracy: number; epochs: number; seconds: number }) {
   return `test accuracy: ${r.testAccuracy.toFixed(4)} (${r.model} on ${r.dataset}, ${r.epochs} epochs, ` +
@@ -22,6 +24,8 @@ export const TRAINERS: Record<string, ModelTrainer> = {
       return { summary: accuracyLine(result), result };
     },
   }])),
+  ...CLASSIC_TRAINERS,
+  ...RBM_TRAINERS,
 };
 
 export async function trainCommand(model: string, flags: TrainFlags): Promise<TrainOutcome> {
