@@ -39,6 +39,13 @@ export class StorageRef {
  */
 export class Lifetime {
   released = false;
+  /**
+   * Set while the tensor was made inside a `tidy` and is not registered yet: most such tensors are
+   * disposed when the scope ends, and skipping their registration skips its cost and, above all,
+   * the old-generation collections registered objects need (V8's young collector keeps them).
+   * Cleared (so the finalizer's record no longer reaches the tensor) when registered.
+   */
+  pending: { owner: Disposable; anchor: Anchor } | null = null;
   constructor(readonly ref: StorageRef) {}
 }
 
@@ -69,15 +76,27 @@ export function trackTensor(owner: object, anchor: Anchor, ref: StorageRef): Lif
   liveTensors++;
   registeredSinceCollection++;
   const life = new Lifetime(ref);
-  registry.register(anchor, life);
-  if (scopes.length > 0) scopes[scopes.length - 1].push(owner as Disposable);
+  if (scopes.length > 0) {
+    life.pending = { owner: owner as Disposable, anchor };
+    scopes[scopes.length - 1].push(life);
+  } else {
+    registry.register(anchor, life);
+  }
   return life;
+}
+
+/** Hands a tensor that outlives its `tidy` to the finalizer, as every tensor made outside one is. */
+function register(life: Lifetime): void {
+  if (life.pending === null) return;
+  registry.register(life.pending.anchor, life);
+  life.pending = null;
 }
 
 /** Called by `dispose()`. */
 export function untrackTensor(life: Lifetime): void {
   if (life.released) return;
   life.released = true;
+  life.pending = null;
   liveTensors--;
   // Memory given back by hand (dispose, tidy) needs no collection to find it: take it off the budget,
   // or a loop that tidies every step would still force a full collection every 64 MiB it allocates.
@@ -152,7 +171,8 @@ export function collectGarbage(): void {
 
 // ---- tidy / keep -------------------------------------------------------------------------------------
 interface Disposable { dispose(): void; readonly isDisposed: boolean }
-const scopes: Disposable[][] = [];
+/** Per open `tidy`, the lifetimes of the tensors made in it (still unregistered). */
+const scopes: Lifetime[][] = [];
 const kept = new WeakSet<object>();
 
 /**
@@ -163,21 +183,27 @@ const kept = new WeakSet<object>();
  * const loss = zd.tidy(() => model.forward(x).sub(y).square().mean());  // intermediates freed now
  */
 export function tidy<T>(fn: () => T): T {
-  const scope: Disposable[] = [];
+  const scope: Lifetime[] = [];
   scopes.push(scope);
   let result: T;
   try {
     result = fn();
+  } catch (error) {
+    // what the scope made may still be referenced by whoever catches: leave it to the collector
+    for (const life of scope) register(life);
+    throw error;
   } finally {
     scopes.pop();
   }
   const returned = new Set<unknown>();
   collectTensors(result, returned);
   const parent = scopes[scopes.length - 1];
-  for (const t of scope) {
-    if (kept.has(t)) continue;
-    if (returned.has(t)) parent?.push(t);
-    else if (!t.isDisposed) t.dispose();
+  for (const life of scope) {
+    if (life.released || life.pending === null) continue;
+    const owner = life.pending.owner;
+    if (kept.has(owner)) register(life);
+    else if (returned.has(owner)) parent ? parent.push(life) : register(life);
+    else owner.dispose();
   }
   return result;
 }
