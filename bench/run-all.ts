@@ -1,14 +1,14 @@
 /**
  * `npm run bench`: every benchmark in sequence, each in its own process (no shared JIT, heap, worker
  * threads or tfjs state between them), one table each, results in bench/results/.
- *   node dist/bench/run-all.js [name ...]     names: gemm mlp-fashion digits-mlp overhead (default: all)
+ *   node dist/bench/run-all.js [name ...]     names: gemm mlp-fashion digits-mlp overhead char-lstm cnn (default: all)
  */
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineLine } from "./lib/env.js";
 
-const BENCHMARKS = ["gemm", "mlp-fashion", "digits-mlp", "overhead"];
+const BENCHMARKS = ["gemm", "mlp-fashion", "digits-mlp", "overhead", "char-lstm", "cnn"];
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !BENCHMARKS.includes(name));

@@ -37,6 +37,9 @@ export * as metrics from "./train/metrics-index.js";
 export * as callbacks from "./train/callbacks.js";
 export { fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction } from "./train/fit.js";
 export type { TrainEvent, Logs } from "./train/events.js";
+export {
+  fitSequence, evaluateSequence, detachState, type FitSequenceOptions, type SequenceModel, type RecurrentState,
+} from "./train/tbptt.js";
 export * from "./io/checkpoint.js";
 export {
   writePng, saveImageGrid, makeImageGrid, encodePng, type PngChannels, type ImageGridOptions, type ImageGrid,

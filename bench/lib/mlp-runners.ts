@@ -43,7 +43,7 @@ function permutation(n: number, seed: number): Int32Array {
 }
 
 /** Drives `step(batchIndices)` over the shuffled epochs with the timing rules above. */
-function trainLoop(n: number, limits: RunLimits, step: (indices: Int32Array) => void): Omit<MlpResult,
+export function trainLoop(n: number, limits: RunLimits, step: (indices: Int32Array) => void): Omit<MlpResult,
   "name" | "testAccuracy" | "finalLoss" | "samplesPerSecond"> {
   let steps = 0, seen = 0, timedSamples = 0, started = 0, timedSteps = 0;
   let stoppedBy: MlpResult["stoppedBy"];

@@ -1,10 +1,11 @@
 """Peer for bench/cnn.ts: PyTorch training throughput of the same CNN on Fashion-MNIST:
 conv3x3(32, pad 1)-ReLU-maxpool2-conv3x3(64, pad 1)-ReLU-maxpool2-flatten-fc128-ReLU-fc10, Adam lr 1e-3,
 batch 128, mean cross-entropy, reshuffled each epoch, pixels / 255, NCHW float32. The first WARMUP steps
-are not timed; training stops after EPOCHS epochs or once the timed part passes BUDGET seconds. With
-PROFILE > 0, also times forward, backward-input and backward-weight of each layer over PROFILE steps
-(autograd.grad with respect to one tensor at a time). Prints one JSON object.
-argv: train-images train-labels test-images test-labels epochs warmup budget threads seed"""
+are not timed; training stops after EPOCHS epochs or once the timed part passes BUDGET seconds. Prints one
+JSON object; with a last argument "profile", a second one: each layer's forward, backward to its input
+and backward to its parameters on one batch (autograd.grad on one of them at a time, median of 5 runs),
+as bench/lib/layer-profile.ts times zendl's.
+argv: train-images train-labels test-images test-labels epochs warmup budget threads seed [profile]"""
 import gzip, json, sys, time
 
 try:
@@ -70,3 +71,34 @@ print(json.dumps({"name": f"PyTorch {torch.__version__} ({threads} threads)", "s
                   "timedSamples": timed_samples, "seconds": seconds,
                   "samplesPerSecond": timed_samples / seconds,
                   "epochs": seen / len(x), "testAccuracy": accuracy, "finalLoss": loss.item()}))
+
+
+def median_ms(run, setup=lambda: None, runs=5, warmup=2):
+    times = []
+    for r in range(warmup + runs):
+        value = setup()
+        start = time.perf_counter()
+        run(value)
+        if r >= warmup:
+            times.append((time.perf_counter() - start) * 1000)
+    return sorted(times)[len(times) // 2]
+
+
+if len(sys.argv) > 10 and sys.argv[10] == "profile":
+    layers, inp = [], x[:128]
+    for i, layer in enumerate(model):
+        with torch.no_grad():
+            out = layer(inp)
+        probe, params = torch.randn_like(out), list(layer.parameters())
+        with torch.no_grad():
+            forward = median_ms(lambda _: layer(inp))
+        backward_input = backward_weight = None
+        if i > 0:
+            xg = inp.detach().requires_grad_()
+            backward_input = median_ms(lambda y: torch.autograd.grad(y, [xg], probe), lambda: layer(xg))
+        if params:
+            backward_weight = median_ms(lambda y: torch.autograd.grad(y, params, probe), lambda: layer(inp))
+        layers.append({"index": i, "layer": str(layer), "forwardMs": forward, "backwardInputMs": backward_input,
+                       "backwardWeightMs": backward_weight})
+        inp = out
+    print(json.dumps({"layers": layers}))

@@ -10,6 +10,7 @@
 // Meta words (i32): the Conv2dGeometry of src/backend/backend.ts plus the path and the rows per block.
 import { gemm_f32, gemm_workspace_bytes } from "./gemm";
 import { fmadd } from "./vmath";
+import { copyRow, fillRow } from "./rows";
 
 const N = 0, C = 1, H = 2, W = 3, O = 4, G = 5, KH = 6, KW = 7, SH = 8, SW = 9, PH = 10, PW = 11;
 const DH = 12, DW = 13, OH = 14, OW = 15, PATH = 16, ROWS = 17;
@@ -43,28 +44,14 @@ export function conv_cols_offset(): i32 {
   return last < 0 ? from : max(from, min(n, last / s + 1));
 }
 
-/** dst[i] = src[i·s] for i < n (short rows: a vector loop beats a bulk-memory call). */
-function copyRow(dst: usize, src: usize, s: i32, n: i32): void {
-  let i = 0;
-  if (s == 1) {
-    for (; i + 4 <= n; i += 4) v128.store(at(dst, i), v128.load(at(src, i)));
-  }
-  for (; i < n; i++) store<f32>(at(dst, i), load<f32>(at(src, i * s)));
-}
-
-function fillRow(dst: usize, value: f32, n: i32): void {
-  const v = f32x4.splat(value);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(at(dst, i), v);
-  for (; i < n; i++) store<f32>(at(dst, i), value);
-}
-
 /** dst[i·s] += a·src[i] for i < n. */
 function axpyScatter(dst: usize, s: i32, src: usize, a: f32, n: i32): void {
   let i = 0;
   if (s == 1) {
     const av = f32x4.splat(a);
-    for (; i + 4 <= n; i += 4) v128.store(at(dst, i), fmadd(av, v128.load(at(src, i)), v128.load(at(dst, i))));
+    for (; i + 4 <= n; i += 4) {
+      v128.store(at(dst, i), fmadd(av, v128.load(at(src, i)), v128.load(at(dst, i))));
+    }
   }
   for (; i < n; i++) store<f32>(at(dst, i * s), load<f32>(at(dst, i * s)) + a * load<f32>(at(src, i)));
 }
@@ -74,7 +61,9 @@ function axpyGather(dst: usize, src: usize, s: i32, a: f32, n: i32): void {
   let i = 0;
   if (s == 1) {
     const av = f32x4.splat(a);
-    for (; i + 4 <= n; i += 4) v128.store(at(dst, i), fmadd(av, v128.load(at(src, i)), v128.load(at(dst, i))));
+    for (; i + 4 <= n; i += 4) {
+      v128.store(at(dst, i), fmadd(av, v128.load(at(src, i)), v128.load(at(dst, i))));
+    }
   }
   for (; i < n; i++) store<f32>(at(dst, i), load<f32>(at(dst, i)) + a * load<f32>(at(src, i * s)));
 }
@@ -206,7 +195,8 @@ function directBackwardWeight(meta: usize, x: usize, g: usize, dk: usize): void 
       let total: f32 = 0;
       for (let oy = 0; oy < oh; oy++) {
         const iy = oy * sh + ki * dh - ph;
-        if (iy >= 0 && iy < h) total += dotGather(at(g, oy * ow + a), at(x, iy * w + off + a * sw), sw, e - a);
+        if (iy < 0 || iy >= h) continue;
+        total += dotGather(at(g, oy * ow + a), at(x, iy * w + off + a * sw), sw, e - a);
       }
       const p = at(dk, ki * kw + kj);
       store<f32>(p, load<f32>(p) + total);
@@ -232,7 +222,9 @@ export function conv2d_f32(meta: usize, x: usize, w: usize, bias: usize, y: usiz
         }
         continue;
       }
-      if (bias != 0) for (let oc = 0; oc < og; oc++) fillRow(at(yg, oc * l), load<f32>(at(bias, gi * og + oc)), l);
+      if (bias != 0) {
+        for (let oc = 0; oc < og; oc++) fillRow(at(yg, oc * l), load<f32>(at(bias, gi * og + oc)), l);
+      }
       if (path == POINTWISE) {
         gemm_f32(og, l, k, wg, k, 1, xg, l, 1, yg, l, accumulate, work);
         continue;

@@ -79,7 +79,14 @@ export interface RecurrentStep {
   readonly hidden: number;
   /** [batch, G·hidden]: this step's input projection x·W_ihᵀ (plus b_ih, and b_hh but for a GRU). */
   readonly x: View;
-  /** [batch, G·hidden]: h_prev·W_hhᵀ (no bias). */
+  /** W_hh [G·hidden, hidden], any strides. */
+  readonly weight: View;
+  /**
+   * True on the first step of a pass over a sequence (forward or backward): from then until the pass
+   * ends `weight` does not change, so a backend may keep a derived form of it (a packed copy).
+   */
+  readonly first: boolean;
+  /** [batch, G·hidden] scratch, starting at offset 0 of its storage: the forward step writes h_prev·W_hhᵀ. */
   readonly hh: View;
   /**
    * [G·hidden] or null: a bias added to hh. LSTM and RNN: b_ih + b_hh (where it is added makes no
@@ -100,7 +107,7 @@ export interface RecurrentStep {
 
 /** The gradients one backward step reads and writes (all [batch, ·] contiguous row blocks). */
 export interface RecurrentStepGrad {
-  /** In: dLoss/dh_next carried from later steps. Out: the part that reaches h_prev directly. */
+  /** In: dLoss/dh_next carried from later steps. Out: dLoss/dh_prev. Offset 0 of its storage. */
   readonly dH: View;
   /** Gradient of this step's output from the layers above (added to dH), or null. */
   readonly dOut: View | null;
@@ -110,6 +117,36 @@ export interface RecurrentStepGrad {
   readonly dX: View;
   /** GRU only, out [batch, 3·hidden]: dLoss/d(hh + b_hh) (its n block differs from dX's); else null. */
   readonly dHh: View | null;
+}
+
+/**
+ * A sliding window over planes of inH×inW (a convolution's or a pool's): kernel taps `dilation` apart,
+ * windows `stride` apart, starting `padH`/`padW` before the first row/column. The output size is given
+ * (it settles the padding at the bottom/right, "same" padding and ceil mode); positions outside the
+ * plane read zero (convolution) or are skipped (max pooling).
+ */
+export interface Window2d {
+  readonly inH: number; readonly inW: number;
+  readonly kernelH: number; readonly kernelW: number;
+  readonly strideH: number; readonly strideW: number;
+  readonly padH: number; readonly padW: number;
+  readonly dilationH: number; readonly dilationW: number;
+  readonly outH: number; readonly outW: number;
+}
+
+/** The layout batch normalization sees: x as [outer, channels, inner] (NCHW: N, C, H·W). */
+export interface BatchNormShape {
+  readonly outer: number;
+  readonly channels: number;
+  readonly inner: number;
+}
+
+/** A 2-d convolution: x [batch, inChannels, inH, inW], weight [outChannels, inChannels/groups, kh, kw]. */
+export interface Conv2dGeometry extends Window2d {
+  readonly batch: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly groups: number;
 }
 
 /**
@@ -174,15 +211,45 @@ export interface Backend {
   /** The adjoint of indexSelect: out (contiguous, target shape) += src added at `index` along dim. */
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void;
 
-  // recurrent layers (the step GEMMs go through matmul; these fuse everything elementwise of a step)
+  // recurrent layers: one call per time step, its GEMM included, so a backend can split a step by rows
   /**
-   * One forward step: pre-activations x + hh (+ bias), gate nonlinearities, the new state, in one
-   * pass. LSTM: c' = f·c + i·g, h' = o·tanh(c'). GRU: n = tanh(x_n + r·(hh_n + b_hn)),
-   * h' = (1 − z)·n + z·h. RNN: h' = tanh or relu(x + hh). Masked rows keep h (and c).
+   * One forward step: hh = h_prev·W_hhᵀ, then pre-activations x + hh (+ bias), gate nonlinearities and
+   * the new state in one pass. LSTM: c' = f·c + i·g, h' = o·tanh(c'). GRU: n = tanh(x_n + r·(hh_n +
+   * b_hn)), h' = (1 − z)·n + z·h. RNN: h' = tanh or relu(x + hh). Masked rows keep h (and c).
    */
   recurrentForward(step: RecurrentStep): void;
-  /** The adjoint of `recurrentForward` for one step, from the gates and states it saved. */
+  /**
+   * The adjoint of `recurrentForward` for one step, from the gates and states it saved; it ends with
+   * dH += (dHh for a GRU, else dX)·W_hh, so dH leaves as dLoss/dh_prev.
+   */
   recurrentBackward(step: RecurrentStep, grad: RecurrentStepGrad): void;
+
+  // convolution and max pooling: every view is contiguous (any offset), one float dtype throughout
+  /** out [N, O, outH, outW] = x [N, C, inH, inW] cross-correlated with weight [O, C/G, kh, kw] (+ bias). */
+  conv2d(x: View, weight: View, bias: View | null, geometry: Conv2dGeometry, out: Storage): void;
+  /** The adjoint in x (col2im): out [N, C, inH, inW] from the output gradient [N, O, outH, outW]. */
+  conv2dBackwardInput(grad: View, weight: View, geometry: Conv2dGeometry, out: Storage): void;
+  /** The adjoint in the weight: out [O, C/G, kh, kw], and with `biasOut` the bias gradient [O]. */
+  conv2dBackwardWeight(x: View, grad: View, geometry: Conv2dGeometry, out: Storage,
+    biasOut: Storage | null): void;
+  /**
+   * The max of each window of `planes` planes [inH, inW] into out [planes, outH, outW], and into the
+   * int32 `indices` the flat position (row·inW + column) it came from: the first maximum, and NaN wins
+   * (-1 and -inf for a dilated window that misses the plane).
+   */
+  maxPool2d(x: View, planes: number, window: Window2d, out: Storage, indices: Storage): void;
+  /** out [planes, inH, inW]: zero, plus each output gradient at its recorded index. */
+  maxPool2dBackward(grad: View, indices: View, planes: number, window: Window2d, out: Storage): void;
+  /**
+   * Training-mode batch normalization: per channel the batch mean and biased variance (into `mean`
+   * and `variance`, [channels]), and out = (x − mean)/√(variance + eps)·weight + bias (weight and
+   * bias [channels], or null for 1 and 0).
+   */
+  batchNorm(x: View, weight: View | null, bias: View | null, shape: BatchNormShape, eps: number, out: Storage,
+    mean: Storage, variance: Storage): void;
+  /** Its adjoint from the saved mean and variance: dx, dweight and dbias, each skipped when null. */
+  batchNormBackward(x: View, grad: View, weight: View | null, mean: View, variance: View,
+    shape: BatchNormShape, eps: number, dx: Storage | null, dweight: Storage | null, dbias: Storage | null): void;
 
   // fused optimizer updates (optional: optimizers fall back to tensor ops without them)
   /**

@@ -4,6 +4,7 @@ import { datasetNames } from "./datasets.js";
 import { UsageError, parseChoice, parseInteger, parsePositiveNumber } from "./errors.js";
 import { evaluateCommand } from "./commands/evaluate.js";
 import { predictCommand } from "./commands/predict.js";
+import { sampleCommand, type SampleFlags } from "./commands/sample.js";
 import type { TrainFlags } from "./commands/train-flags.js";
 import { TRAINERS, trainCommand } from "./commands/trainers-table.js";
 
@@ -13,6 +14,16 @@ function parseHidden(value: string): number[] {
     throw new UsageError(`--hidden must be comma-separated positive integers (e.g. 128 or 256,128), got "${value}"`);
   }
   return sizes;
+}
+
+function parseNonNegative(flag: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+      throw new UsageError(`${flag} must be a number >= 0, got "${value}"`);
+    }
+    return n;
+  };
 }
 
 function printResult(result: object, json: boolean | undefined, human: string): void {
@@ -41,6 +52,15 @@ export function buildProgram(): Command {
     .option("--pretrain-epochs <n>", "epochs of RBM pre-training per layer (dbn; default 20)",
       parseInteger("--pretrain-epochs"))
     .option("--persistent", "persistent contrastive divergence instead of CD-1 (rbm, dbn)")
+    .addOption(new Option("--variant <name>", "architecture: dense or conv (autoencoder), mlp or dcgan (gan)")
+      .argParser(parseChoice("--variant", ["dense", "conv", "mlp", "dcgan"] as const)))
+    .option("--latent <n>", "size of the latent code (autoencoder: 16, gan: 32)", parseInteger("--latent"))
+    .option("--noise <x>", "std of Gaussian noise added to training inputs (denoising autoencoder; default 0)",
+      parseNonNegative("--noise"))
+    .option("--minutes <x>", "stop training after this many minutes (char-lstm: default 10)",
+      parsePositiveNumber("--minutes"))
+    .option("--seq-length <n>", "time steps per training chunk, the BPTT truncation (char-lstm; default 64)",
+      parseInteger("--seq-length"))
     .option("--seed <n>", "seed for the split, the initial weights and the batch order", parseInteger("--seed", 0), 0)
     .option("--out <dir>", "write model.safetensors and metrics.json into this folder")
     .option("--json", "print the final metrics as one JSON object on the last line of stdout")
@@ -67,6 +87,17 @@ export function buildProgram(): Command {
     .action(async (file: string, csv: string, flags: { json?: boolean }) => {
       const predictions = await predictCommand(file, csv);
       process.stdout.write(flags.json ? `${JSON.stringify(predictions)}\n` : `${predictions.join("\n")}\n`);
+    });
+  program.command("sample")
+    .description("generate text with a model written by `zendl train char-lstm --out`")
+    .argument("<model-file>", "path to model.safetensors")
+    .option("--length <n>", "characters to generate", parseInteger("--length", 0), 500)
+    .option("--temperature <x>", "below 1 more conservative, above 1 more varied",
+      parsePositiveNumber("--temperature"), 1)
+    .option("--prime <text>", "text the model reads first; the output starts with it")
+    .option("--seed <n>", "seed of the sampling", parseInteger("--seed", 0))
+    .action(async (file: string, flags: SampleFlags) => {
+      process.stdout.write(`${await sampleCommand(file, flags)}\n`);
     });
   return program;
 }

@@ -8,7 +8,7 @@ import { writeFileAtomicSync } from "../io/safetensors.js";
 import { DATASETS, checkDataset, type PreparedData } from "./datasets.js";
 import { IMAGE_DATASETS, isImageDataset, loadImageDataset } from "./image-data.js";
 
-// The largest value of each data set's raw features: digits pixels are 0..16, Fashion-MNIST is already [0, 1].
+// The largest raw feature value of each data set: digits pixels are 0..16, Fashion-MNIST is already [0, 1].
 const RAW_MAXIMUM: Record<string, number> = { digits: 16 };
 
 /**
@@ -35,12 +35,12 @@ export function prepareUnitData(name: string, split = { testSize: 0.25, seed: 0 
   const scaler = StandardScaler.fromJSON({ type: "StandardScaler", withMean: true, withStd: true,
     mean: new Array<number>(features).fill(0), scale: new Array<number>(features).fill(maximum) });
   return {
-    name, xTrain: scaler.transform(parts[0]), xTest: scaler.transform(parts[1]), yTrain: parts[2], yTest: parts[3],
-    scaler, numClasses, split,
+    name, xTrain: scaler.transform(parts[0]), xTest: scaler.transform(parts[1]), yTrain: parts[2],
+    yTest: parts[3], scaler, numClasses, split,
   };
 }
 
-/** Height and width of the square images flattened into `features` columns (8x8 digits, 28x28 Fashion-MNIST). */
+/** Side of the square images flattened into `features` columns (8 for digits, 28 for Fashion-MNIST). */
 export function imageSide(features: number): number | null {
   const side = Math.round(Math.sqrt(features));
   return side * side === features ? side : null;
@@ -50,7 +50,8 @@ export function imageSide(features: number): number | null {
  * Rows [n, side²] as a PNG grid, each row stretched to [0, 1] on its own (weights have no natural scale);
  * nothing is written when the rows are not square images. Returns the path written, or null.
  */
-export function saveFilterGrid(path: string, rows: Tensor, options: { normalize: boolean; nrow?: number }): string | null {
+export function saveFilterGrid(path: string, rows: Tensor,
+  options: { normalize: boolean; nrow?: number }): string | null {
   const [n, features] = rows.shape;
   const side = imageSide(features);
   if (side === null) return null;

@@ -19,3 +19,7 @@ export type { MnistOptions, MnistSplit, MnistData, MnistTrain, MnistTest } from 
 export {
   normalizeImages, randomHorizontalFlip, randomCrop, type RandomFlipOptions, type RandomCropOptions,
 } from "./transforms-image.js";
+export {
+  CharVocabulary, SequenceBatchLoader, loadText, loadTinyShakespeare, splitByPosition, type TextData,
+  type LoadTextOptions, type SequenceBatchOptions,
+} from "./datasets/text.js";

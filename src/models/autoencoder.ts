@@ -26,7 +26,8 @@ export interface AutoencoderOptions {
   inputShape: number[];
   /** "dense" (fully connected, the default) or "conv" (stride-2 convolutions down, transposed ones up). */
   variant?: AutoencoderVariant;
-  /** Hidden widths (dense, default [128]) or channels of the stride-2 convolutions (conv, default [16, 32]). */
+  /** Hidden widths (dense, default [128]) or channels of the stride-2 convolutions (conv, default
+   * [16, 32]). */
   encoderSizes?: number[];
   /** The decoder's hidden widths or channels, from the code outwards. Default: `encoderSizes` reversed. */
   decoderSizes?: number[];
@@ -74,11 +75,18 @@ export class Autoencoder extends Module {
     }
     this.variant = checkOneOf(NAME, "variant", options.variant ?? "dense", ["dense", "conv"]);
     const dense = this.variant === "dense";
-    this.inputShape = dense && Array.isArray(options.inputShape) && options.inputShape.length === 1
-      ? checkSizeList(NAME, "inputShape", options.inputShape)
-      : checkImageShape(NAME, "inputShape", options.inputShape);
-    this.encoderSizes = checkSizeList(NAME, "encoderSizes", options.encoderSizes ?? (dense ? [128] : [16, 32]));
-    this.decoderSizes = checkSizeList(NAME, "decoderSizes", options.decoderSizes ?? [...this.encoderSizes].reverse());
+    const shape: unknown = options.inputShape;
+    if (dense && !(Array.isArray(shape) && (shape.length === 1 || shape.length === 3))) {
+      throw new Error(`${NAME}: inputShape must be [features] or [channels, height, width], got ` +
+        `${JSON.stringify(shape) ?? String(shape)}`);
+    }
+    this.inputShape = dense && (shape as unknown[]).length === 1
+      ? checkSizeList(NAME, "inputShape", shape)
+      : checkImageShape(NAME, "inputShape", shape);
+    this.encoderSizes = checkSizeList(NAME, "encoderSizes",
+      options.encoderSizes ?? (dense ? [128] : [16, 32]));
+    this.decoderSizes = checkSizeList(NAME, "decoderSizes",
+      options.decoderSizes ?? [...this.encoderSizes].reverse());
     this.latentSize = checkPositiveInt(NAME, "latentSize", options.latentSize ?? 16);
     this.noise = checkNumberIn(NAME, "noise", options.noise ?? 0, 0, Number.MAX_VALUE);
     [this.encoder, this.decoder] = dense ? this.denseNets() : this.convNets();
@@ -88,11 +96,17 @@ export class Autoencoder extends Module {
     const features = product(this.inputShape);
     const encoder = new Sequential(new Flatten());
     let width = features;
-    for (const size of this.encoderSizes) { encoder.append(new Linear(width, size)).append(new ReLU()); width = size; }
+    for (const size of this.encoderSizes) {
+      encoder.append(new Linear(width, size)).append(new ReLU());
+      width = size;
+    }
     encoder.append(new Linear(width, this.latentSize));
     const decoder = new Sequential();
     width = this.latentSize;
-    for (const size of this.decoderSizes) { decoder.append(new Linear(width, size)).append(new ReLU()); width = size; }
+    for (const size of this.decoderSizes) {
+      decoder.append(new Linear(width, size)).append(new ReLU());
+      width = size;
+    }
     decoder.append(new Linear(width, features)).append(new Sigmoid()).append(new Unflatten(this.inputShape));
     return [encoder, decoder];
   }
@@ -117,8 +131,10 @@ export class Autoencoder extends Module {
     for (let i = 0; i < steps; i++) {
       const out = i + 1 < steps ? this.decoderSizes[i + 1] : channels;
       const level = steps - i - 1;
-      const outputPadding: [number, number] = [dh[level] - (2 * dh[level + 1] - 1), dw[level] - (2 * dw[level + 1] - 1)];
-      decoder.append(new ConvTranspose2d(this.decoderSizes[i], out, 3, { stride: 2, padding: 1, outputPadding }));
+      const outputPadding: [number, number] =
+        [dh[level] - (2 * dh[level + 1] - 1), dw[level] - (2 * dw[level + 1] - 1)];
+      decoder.append(new ConvTranspose2d(this.decoderSizes[i], out, 3,
+        { stride: 2, padding: 1, outputPadding }));
       decoder.append(i + 1 < steps ? new ReLU() : new Sigmoid());
     }
     return [encoder, decoder];
@@ -139,8 +155,10 @@ export class Autoencoder extends Module {
   /** Reconstructions with the input's own shape; in training mode the input first gets the `noise`. */
   forward(x: Tensor): Tensor {
     const n = checkBatch(NAME, x, this.inputShape);
-    const noisy = this.training && this.noise > 0 ? x.add(randn(x.shape, { dtype: x.dtype }).mul(this.noise)) : x;
-    return this.decoder.forward(this.encoder.forward(noisy.reshape([n, ...this.inputShape]))).reshape(x.shape);
+    const noisy = this.training && this.noise > 0
+      ? x.add(randn(x.shape, { dtype: x.dtype }).mul(this.noise)) : x;
+    const code = this.encoder.forward(noisy.reshape([n, ...this.inputShape]));
+    return this.decoder.forward(code).reshape(x.shape);
   }
 
   /** Mean squared error per value between inputs and their reconstructions (eval mode, no graph). */
@@ -164,8 +182,8 @@ export class Autoencoder extends Module {
   }
 
   override extraRepr(): string {
-    return `variant=${this.variant}, input_shape=(${this.inputShape.join(", ")}), latent_size=${this.latentSize}, ` +
-      `noise=${this.noise}`;
+    return `variant=${this.variant}, input_shape=(${this.inputShape.join(", ")}), ` +
+      `latent_size=${this.latentSize}, noise=${this.noise}`;
   }
 
   override getConfig(): ModuleConfig {

@@ -20,7 +20,7 @@ import type { Callback } from "../train/callbacks.js";
 import { fit, predict } from "../train/fit.js";
 import {
   accuracyOf, checkFeatureCount, checkFlag, checkNonNegativeNumber, checkPositiveInteger, checkPositiveNumber,
-  checkSeed, encodeClasses, seedOrRandom, toClassLabels, toFeatureMatrix,
+  checkSeed, checkUnitInterval, encodeClasses, seedOrRandom, toClassLabels, toFeatureMatrix,
 } from "./estimator-checks.js";
 import { BernoulliRBM, type BernoulliRBMOptions, type RBMEpochLog } from "./rbm.js";
 
@@ -76,7 +76,7 @@ export class DBNClassifier {
   rbms: BernoulliRBM[] = [];
   /** Each RBM's per-epoch monitoring figures. */
   pretrainHistory: RBMEpochLog[][] = [];
-  /** The unrolled network, Linear/Sigmoid pairs then a Linear of class scores; `zd.save(dbn.model)` stores it. */
+  /** The unrolled network: Linear/Sigmoid pairs, then a Linear of class scores (`zd.save(dbn.model)`). */
   model: Sequential | null = null;
   /** Training cross-entropy after each fine-tuning epoch. */
   lossCurve: number[] = [];
@@ -84,11 +84,16 @@ export class DBNClassifier {
   constructor(options: DBNOptions = {}) {
     const sizes = options.hiddenLayerSizes ?? [256, 128];
     if (!Array.isArray(sizes) || sizes.length === 0 || sizes.some((h) => !Number.isInteger(h) || h < 1)) {
-      throw new Error(`${NAME}: hiddenLayerSizes must be a non-empty list of positive integers, got [${String(sizes)}]`);
+      throw new Error(`${NAME}: hiddenLayerSizes must be a non-empty list of positive integers, ` +
+        `got [${String(sizes)}]`);
     }
     this.hiddenLayerSizes = [...sizes];
     this.pretrain = checkFlag(NAME, "pretrain", options.pretrain ?? true);
     const p = options.pretraining ?? {};
+    if (p.optimizer !== undefined && p.optimizer !== "sgd" && p.optimizer !== "adam") {
+      throw new Error(`${NAME}: pretraining.optimizer must be "sgd" or "adam", ` +
+        `got ${JSON.stringify(p.optimizer)}`);
+    }
     this.pretraining = {
       learningRate: checkPositiveNumber(NAME, "pretraining.learningRate", p.learningRate ?? 0.05),
       batchSize: checkPositiveInteger(NAME, "pretraining.batchSize", p.batchSize ?? 10),
@@ -105,13 +110,12 @@ export class DBNClassifier {
     }
     this.optimizer = optimizer;
     this.epochs = checkPositiveInteger(NAME, "epochs", options.epochs ?? 50);
-    this.learningRate = checkPositiveNumber(NAME, "learningRate", options.learningRate ?? (optimizer === "sgd" ? 0.1 : 1e-3));
+    const defaultRate = optimizer === "sgd" ? 0.1 : 1e-3;
+    this.learningRate = checkPositiveNumber(NAME, "learningRate", options.learningRate ?? defaultRate);
     this.batchSize = checkPositiveInteger(NAME, "batchSize", options.batchSize ?? 32);
     this.randomState = checkSeed(NAME, options.randomState);
     this.verbose = checkFlag(NAME, "verbose", options.verbose ?? false);
     this.callbacks = options.callbacks ?? [];
-    // Surfaces bad RBM options (say an unknown optimizer) now rather than after the first layer trained.
-    new BernoulliRBM({ ...this.pretraining, nComponents: this.hiddenLayerSizes[0] });
   }
 
   /** Pre-trains (unless `pretrain` is false), unrolls and fine-tunes on X in [0, 1] and labels y. */
@@ -124,8 +128,8 @@ export class DBNClassifier {
     if (this.pretrain) {
       let input = features;
       for (const size of this.hiddenLayerSizes) {
-        const rbm = new BernoulliRBM({ ...this.pretraining, nComponents: size, randomState: seeds.int(0, 2 ** 31),
-          verbose: this.verbose }).fit(input);
+        const rbm = new BernoulliRBM({ ...this.pretraining, nComponents: size,
+          randomState: seeds.int(0, 2 ** 31), verbose: this.verbose }).fit(input);
         this.rbms.push(rbm);
         this.pretrainHistory.push(rbm.history);
         input = rbm.transform(input);
@@ -175,14 +179,7 @@ export class DBNClassifier {
   }
 
   private checkInput(features: Tensor): Tensor {
-    const values = features.dataSync();
-    let min = Infinity, max = -Infinity;
-    for (const v of values) { if (v < min) min = v; if (v > max) max = v; }
-    if (min < 0 || max > 1) {
-      throw new Error(`${NAME}: X must hold values in [0, 1] (the bottom RBM's visible units), got min ${min} and ` +
-        `max ${max}; rescale it first (for example divide 0..16 digit pixels by 16)`);
-    }
-    return features;
+    return checkUnitInterval(NAME, features, "the bottom RBM's visible units");
   }
 
   private outputs(x: Tensor | NestedArray): Tensor {

@@ -35,7 +35,9 @@ export function checkNonNegativeNumber(model: string, name: string, value: numbe
 }
 
 export function checkFlag(model: string, name: string, value: boolean): boolean {
-  if (typeof value !== "boolean") throw new Error(`${model}: ${name} must be true or false, got ${String(value)}`);
+  if (typeof value !== "boolean") {
+    throw new Error(`${model}: ${name} must be true or false, got ${String(value)}`);
+  }
   return value;
 }
 
@@ -57,18 +59,36 @@ export function seedOrRandom(seed: number | undefined): number {
  */
 export function toFeatureMatrix(model: string, x: Tensor | NestedArray, what = "X"): Tensor {
   const t = x instanceof Tensor ? x : tensor(x);
-  if (t.ndim !== 2) throw new Error(`${model}: expected ${what} with shape [samples, features], got ${formatShape(t.shape)}`);
+  if (t.ndim !== 2) {
+    throw new Error(`${model}: expected ${what} with shape [samples, features], got ${formatShape(t.shape)}`);
+  }
   if (t.shape[0] < 1 || t.shape[1] < 1) {
-    throw new Error(`${model}: ${what} must have at least one sample and one feature, got ${formatShape(t.shape)}`);
+    throw new Error(`${model}: ${what} must have at least one sample and one feature, ` +
+      `got ${formatShape(t.shape)}`);
   }
   const values = t.dataSync();
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       const row = Math.floor(i / t.shape[1]), column = i % t.shape[1];
-      throw new Error(`${model}: ${what} holds ${values[i]} at row ${row}, column ${column}; values must be finite`);
+      throw new Error(`${model}: ${what} holds ${values[i]} at row ${row}, column ${column}; ` +
+        "values must be finite");
     }
   }
   return t.dtype === "float32" ? t : t.float();
+}
+
+/**
+ * X itself, after checking every value lies in [0, 1], as units that are on with some probability need;
+ * `why` names those units in the message.
+ */
+export function checkUnitInterval(model: string, x: Tensor, why: string): Tensor {
+  let min = Infinity, max = -Infinity;
+  for (const v of x.dataSync()) { if (v < min) min = v; if (v > max) max = v; }
+  if (min < 0 || max > 1) {
+    throw new Error(`${model}: X must hold values in [0, 1] (${why}), got min ${min} and max ${max}; ` +
+      "rescale it first (for example divide 0..16 digit pixels by 16)");
+  }
+  return x;
 }
 
 /** Checks that X has the feature count the model was fitted with. */
@@ -84,10 +104,14 @@ export function toClassLabels(model: string, y: Tensor | readonly number[], samp
   if (y instanceof Tensor && y.ndim !== 1) {
     throw new Error(`${model}: y must be a 1-D tensor of class labels, got shape ${formatShape(y.shape)}`);
   }
-  if (values.length !== samples) throw new Error(`${model}: X has ${samples} samples but y has ${values.length} labels`);
+  if (values.length !== samples) {
+    throw new Error(`${model}: X has ${samples} samples but y has ${values.length} labels`);
+  }
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isInteger(values[i])) throw new Error(`${model}: class labels must be integers, got ${values[i]} at index ${i}`);
+    if (!Number.isInteger(values[i])) {
+      throw new Error(`${model}: class labels must be integers, got ${values[i]} at index ${i}`);
+    }
     out[i] = values[i];
   }
   return out;

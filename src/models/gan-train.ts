@@ -55,14 +55,16 @@ export interface GANHistory {
 
 function checkUnitRange(images: Tensor): void {
   const data = images.dataSync();
-  let low = Infinity, high = -Infinity;
+  let low = Infinity, high = -Infinity, nan = false;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (!(v >= 0 && v <= 1)) { low = Math.min(low, v); high = Math.max(high, v); }
+    if (v < low) low = v;
+    if (v > high) high = v;
+    if (Number.isNaN(v)) nan = true;
   }
-  if (low !== Infinity || Number.isNaN(low)) {
-    throw new Error(`fitGan: images must have values in [0, 1] like the generator's sigmoid output; found ` +
-      `${Number.isNaN(low) ? "NaN" : `values from ${low} to ${high}`} (scale them first, e.g. digits / 16)`);
+  if (nan || low < 0 || high > 1) {
+    throw new Error("fitGan: images must have values in [0, 1] like the generator's sigmoid output; found " +
+      `${nan ? "NaN" : `values from ${low} to ${high}`} (scale them first, e.g. digits / 16)`);
   }
 }
 
@@ -115,15 +117,19 @@ export function fitGan(gan: GAN, images: Tensor, options: FitGANOptions = {}): G
         lossG.backward();
         optG.step();
         keepReachable(gan);
-        return [lossD.item(), lossG.item(), realLogits.sigmoid().mean().item(), fakeLogits.sigmoid().mean().item()];
+        return [lossD.item(), lossG.item(), realLogits.sigmoid().mean().item(),
+          fakeLogits.sigmoid().mean().item()];
       });
       xb.dispose();
       z.dispose();
       if (!values.every(Number.isFinite)) {
-        throw new Error(`${op}: the losses became ${values[0]} (discriminator) and ${values[1]} (generator) at ` +
-          `epoch ${epoch}; lower the learning rate or check the images`);
+        throw new Error(`${op}: the losses became ${values[0]} (discriminator) and ${values[1]} ` +
+          `(generator) at epoch ${epoch}; lower the learning rate or check the images`);
       }
-      sums.d += values[0] * m; sums.g += values[1] * m; sums.real += values[2] * m; sums.fake += values[3] * m;
+      sums.d += values[0] * m;
+      sums.g += values[1] * m;
+      sums.real += values[2] * m;
+      sums.fake += values[3] * m;
       seen += m;
     }
     const logs: GANEpochLogs = {

@@ -33,7 +33,8 @@ export interface GANOptions {
    * each stride-2 transposed convolution (default [64, 32]); height and width must divide by 2^length.
    */
   generatorSizes?: number[];
-  /** mlp: the discriminator's hidden widths (default [256, 128]). dcgan: its conv channels (default [32, 64]). */
+  /** mlp: the discriminator's hidden widths (default [256, 128]). dcgan: its conv channels (default
+   * [32, 64]). */
   discriminatorSizes?: number[];
 }
 
@@ -133,8 +134,9 @@ export class GAN extends Module {
     const net = new Sequential();
     this.discriminatorSizes.forEach((size, i) => {
       if (height < 2 || width < 2) {
-        throw new Error(`${NAME}: ${this.discriminatorSizes.length} stride-2 convolutions (discriminatorSizes ` +
-          `[${this.discriminatorSizes.join(", ")}]) shrink [${this.imageShape.join(", ")}] images below 1x1`);
+        throw new Error(`${NAME}: ${this.discriminatorSizes.length} stride-2 convolutions ` +
+          `(discriminatorSizes [${this.discriminatorSizes.join(", ")}]) shrink ` +
+          `[${this.imageShape.join(", ")}] images below 1x1`);
       }
       // The first layer has no batch norm, as in the DCGAN paper.
       net.append(new Conv2d(channels, size, 4, { stride: 2, padding: 1, bias: i === 0 }));
@@ -181,7 +183,8 @@ export class GAN extends Module {
   }
 
   override extraRepr(): string {
-    return `variant=${this.variant}, image_shape=(${this.imageShape.join(", ")}), latent_size=${this.latentSize}`;
+    return `variant=${this.variant}, image_shape=(${this.imageShape.join(", ")}), ` +
+      `latent_size=${this.latentSize}`;
   }
 
   override getConfig(): ModuleConfig {

@@ -34,7 +34,8 @@ export function checkNumberIn(model: string, name: string, value: unknown, min: 
 export function checkImageShape(model: string, name: string, value: unknown): [number, number, number] {
   if (!Array.isArray(value) || value.length !== 3 ||
       value.some((v) => typeof v !== "number" || !Number.isInteger(v) || v < 1)) {
-    throw new Error(`${model}: ${name} must be [channels, height, width] (positive integers), got ${show(value)}`);
+    throw new Error(
+      `${model}: ${name} must be [channels, height, width] (positive integers), got ${show(value)}`);
   }
   return [value[0], value[1], value[2]];
 }
@@ -45,13 +46,16 @@ export const product = (shape: readonly number[]): number => shape.reduce((a, b)
  * Checks a batch against a per-sample shape: `[N, ...sampleShape]` or flat rows `[N, prod(sampleShape)]`
  * are accepted; returns N.
  */
-export function checkBatch(model: string, x: unknown, sampleShape: readonly number[], what = "input"): number {
+export function checkBatch(
+  model: string, x: unknown, sampleShape: readonly number[], what = "input",
+): number {
   if (!(x instanceof Tensor)) throw new Error(`${model}: ${what} must be a Tensor, got ${typeof x}`);
   const size = product(sampleShape);
   const flat = x.ndim === 2 && x.shape[1] === size;
   const full = x.ndim === sampleShape.length + 1 && sampleShape.every((d, i) => x.shape[i + 1] === d);
   if (!flat && !full) {
-    const options = sampleShape.length === 1 ? `[N, ${size}]` : `[N, ${size}] or [N, ${sampleShape.join(", ")}]`;
+    const options = sampleShape.length === 1 ? `[N, ${size}]`
+      : `[N, ${size}] or [N, ${sampleShape.join(", ")}]`;
     throw new Error(`${model}: ${what} of shape ${formatShape(x.shape)} does not match; expected ${options}`);
   }
   if (x.dtype !== "float32" && x.dtype !== "float64") {

@@ -29,10 +29,11 @@ const NAME = "KMeans";
 /**
  * Squared distances [n, k] between rows of x and rows of c, as |x|² − 2·x·cᵀ + |c|²: one matrix product
  * instead of n·k difference vectors. Rounding can make a tiny distance negative, so it is clipped at 0.
+ * `xNorms` ([n, 1], the |x|²) saves recomputing them when x is compared with many centre sets.
  */
-export function squaredDistances(x: Tensor, c: Tensor): Tensor {
-  return noGrad(() => x.square().sum(1, true).sub(x.matmul(c.T).mul(2)).add(c.square().sum(1).reshape([1, -1]))
-    .clamp(0));
+export function squaredDistances(x: Tensor, c: Tensor, xNorms?: Tensor): Tensor {
+  return noGrad(() => (xNorms ?? x.square().sum(1, true)).sub(x.matmul(c.T).mul(2))
+    .add(c.square().sum(1).reshape([1, -1])).clamp(0));
 }
 
 /**
@@ -50,6 +51,8 @@ export class KMeans {
   clusterCenters: Tensor | null = null;
   /** The cluster of each training sample. */
   labels: Int32Array = new Int32Array(0);
+  /** Each training sample's squared distance to its centre. */
+  distances: Float64Array = new Float64Array(0);
   /** Sum of squared distances of the samples to their centres. */
   inertia = NaN;
   nIter = 0;
@@ -68,20 +71,22 @@ export class KMeans {
     if (n < k) throw new Error(`${NAME}: nClusters is ${k} but X has only ${n} samples`);
     const values = data.dataSync();
     const generator = new Generator(seedOrRandom(this.randomState));
-    let centres = this.plusPlus(data, values, generator);
+    const norms = noGrad(() => data.square().sum(1, true));
+    let centres = this.plusPlus(data, values, norms, generator);
     const threshold = this.tol * meanVariance(values, n, d);
     let labels: Int32Array = new Int32Array(n), distances: Float64Array = new Float64Array(n);
     for (this.nIter = 1; this.nIter <= this.maxIter; this.nIter++) {
-      ({ labels, distances } = nearest(data, centres));
+      ({ labels, distances } = nearest(data, centres, norms));
       const next = updateCentres(values, labels, distances, n, d, k);
       const shift = noGrad(() => next.sub(centres).square().sum().item());
       centres = next;
       if (shift <= threshold) break;
     }
     this.nIter = Math.min(this.nIter, this.maxIter);
-    ({ labels, distances } = nearest(data, centres));
+    ({ labels, distances } = nearest(data, centres, norms));
     this.clusterCenters = centres;
     this.labels = labels;
+    this.distances = distances;
     this.inertia = distances.reduce((a, b) => a + b, 0);
     return this;
   }
@@ -99,13 +104,13 @@ export class KMeans {
    * k-means++: the first centre is a uniformly drawn sample, each next one a sample drawn with probability
    * proportional to its squared distance to the nearest centre chosen so far.
    */
-  private plusPlus(data: Tensor, values: ArrayLike<number>, generator: Generator): Tensor {
+  private plusPlus(data: Tensor, values: ArrayLike<number>, norms: Tensor, generator: Generator): Tensor {
     const [n, d] = data.shape;
     const chosen = [generator.int(0, n)];
     const closest = new Float64Array(n).fill(Infinity);
     for (let c = 1; c < this.nClusters; c++) {
       const last = data.slice(0, chosen[c - 1], chosen[c - 1] + 1);
-      const dist = squaredDistances(data, last).dataSync();
+      const dist = squaredDistances(data, last, norms).dataSync();
       let total = 0;
       for (let i = 0; i < n; i++) total += (closest[i] = Math.min(closest[i], dist[i]));
       let pick = -1;
@@ -134,9 +139,10 @@ function meanVariance(values: ArrayLike<number>, n: number, d: number): number {
 }
 
 /** Each row's nearest centre and its squared distance. */
-export function nearest(data: Tensor, centres: Tensor): { labels: Int32Array; distances: Float64Array } {
+export function nearest(data: Tensor, centres: Tensor,
+  norms?: Tensor): { labels: Int32Array; distances: Float64Array } {
   const k = centres.shape[0];
-  const dist = squaredDistances(data, centres).dataSync();
+  const dist = squaredDistances(data, centres, norms).dataSync();
   const n = dist.length / k;
   const labels = new Int32Array(n), distances = new Float64Array(n);
   for (let i = 0; i < n; i++) {

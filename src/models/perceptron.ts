@@ -9,8 +9,8 @@ import { Generator } from "../core/random.js";
 import type { NestedArray, Tensor } from "../core/tensor.js";
 import { Linear } from "../nn/layers/linear.js";
 import {
-  accuracyOf, checkFeatureCount, checkFlag, checkPositiveInteger, checkPositiveNumber, checkSeed, encodeClasses,
-  seedOrRandom, toClassLabels, toFeatureMatrix,
+  accuracyOf, checkFeatureCount, checkFlag, checkPositiveInteger, checkPositiveNumber, checkSeed,
+  encodeClasses, seedOrRandom, toClassLabels, toFeatureMatrix,
 } from "./estimator-checks.js";
 
 export interface PerceptronOptions {
@@ -42,7 +42,8 @@ interface BinaryRun { weights: Float64Array; epochs: number; mistakes: number[];
  * the perceptron convergence theorem (Novikoff, 1962) guarantees that epoch comes when the classes are
  * linearly separable; otherwise training ends at `maxIter` with `converged` false.
  * @example
- * const clf = new zd.models.Perceptron({ randomState: 0 }).fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1]);
+ * const and = [[0, 0], [0, 1], [1, 0], [1, 1]];
+ * const clf = new zd.models.Perceptron({ randomState: 0 }).fit(and, [0, 0, 0, 1]);
  * clf.converged;                 // true: AND is linearly separable
  * clf.predict([[1, 1]]).toArray(); // [1]
  */
@@ -80,12 +81,14 @@ export class Perceptron {
     const features = toFeatureMatrix(NAME, x);
     const [n, d] = features.shape;
     const { classes, index } = encodeClasses(NAME, toClassLabels(NAME, y, n));
-    const data = Float64Array.from(features.dataSync());
+    const data = features.dataSync() as Float32Array;
     const seed = seedOrRandom(this.randomState);
     // Two classes need one perceptron (positive = the larger label); more need one per class.
     const problems = classes.length === 2 ? [1] : classes.map((_, k) => k);
-    const runs = problems.map((k) => this.trainBinary(data, n, d, Int8Array.from(index, (c) => (c === k ? 1 : -1)),
-      new Generator(seed)));
+    const runs = problems.map((k) => {
+      const target = Int8Array.from(index, (c) => (c === k ? 1 : -1));
+      return this.trainBinary(data, n, d, target, new Generator(seed));
+    });
     this.classes = classes;
     this.nFeatures = d;
     this.weights = runs.map((r) => r.weights);
@@ -99,7 +102,8 @@ export class Perceptron {
 
   // Sequential updates on plain arrays: each one depends on the last, so there is no batch for tensor
   // kernels to work on, and a per-sample tensor op would cost more than the arithmetic itself.
-  private trainBinary(x: Float64Array, n: number, d: number, target: Int8Array, generator: Generator): BinaryRun {
+  private trainBinary(x: Float32Array, n: number, d: number, target: Int8Array,
+    generator: Generator): BinaryRun {
     const w = new Float64Array(d + 1);
     // Averaging without a sum per visit (Daumé, 2006): u accumulates each update times the visit count c,
     // and the mean of the weights over the c visits is w − u/c.

@@ -23,6 +23,18 @@ import { squaredDistances } from "./kmeans.js";
 export type RBFWidthHeuristic = "nearest" | "max-distance" | "cluster";
 
 /**
+ * exp(−|x_i − c_j|² / (2σ_j²)) for rows x_i of `x` [samples, features], centres `centers` [k, features]
+ * and widths `widths` [k]: [samples, k]. The squared distance is expanded as |x|² − 2x·c + |c|² so the
+ * work is one matrix product; rounding can leave it slightly negative, hence the clamp at 0.
+ * Differentiable in all three.
+ */
+export function rbfActivations(x: Tensor, centers: Tensor, widths: Tensor): Tensor {
+  const d2 = x.square().sum(1, true).sub(x.matmul(centers.T).mul(2))
+    .add(centers.square().sum(1).reshape([1, -1])).clamp(0);
+  return d2.div(widths.square().mul(-2).reshape([1, -1])).exp();
+}
+
+/**
  * Gaussian radial basis units: [samples, inFeatures] → [samples, numCenters]. The centres and widths are
  * parameters, so the layer can be trained by gradient descent; `zd.save` stores both.
  * @example
@@ -48,9 +60,7 @@ export class RBFLayer extends Module {
       throw new Error(`RBFLayer(${this.inFeatures} → ${this.numCenters}): expected input [samples, ` +
         `${this.inFeatures}], got ${formatShape(x.shape)}`);
     }
-    const c = this.centers;
-    const d2 = x.square().sum(1, true).sub(x.matmul(c.T).mul(2)).add(c.square().sum(1).reshape([1, -1])).clamp(0);
-    return d2.div(this.widths.square().mul(-2).reshape([1, -1])).exp();
+    return rbfActivations(x, this.centers, this.widths);
   }
 
   override getConfig(): ModuleConfig {
@@ -77,7 +87,8 @@ export function rbfWidths(centers: Tensor, heuristic: RBFWidthHeuristic, options
   const d2 = squaredDistances(centers, centers).dataSync();
   const widths = new Float64Array(k);
   const nearestRule = (j: number): number => {
-    const others = Array.from({ length: k }, (_, i) => d2[j * k + i]).filter((_, i) => i !== j).sort((a, b) => a - b);
+    const others = Array.from({ length: k }, (_, i) => d2[j * k + i]).filter((_, i) => i !== j)
+      .sort((a, b) => a - b);
     const p = Math.min(options.neighbors, others.length);
     return p === 0 ? 1 : Math.sqrt(others.slice(0, p).reduce((a, b) => a + b, 0) / p);
   };
@@ -87,7 +98,9 @@ export function rbfWidths(centers: Tensor, heuristic: RBFWidthHeuristic, options
   } else if (heuristic === "cluster" && options.labels && options.distances) {
     const sums = new Float64Array(k), counts = new Float64Array(k);
     options.labels.forEach((c, i) => { sums[c] += options.distances![i]; counts[c]++; });
-    for (let j = 0; j < k; j++) widths[j] = counts[j] > 1 && sums[j] > 0 ? Math.sqrt(sums[j] / counts[j]) : nearestRule(j);
+    for (let j = 0; j < k; j++) {
+      widths[j] = counts[j] > 1 && sums[j] > 0 ? Math.sqrt(sums[j] / counts[j]) : nearestRule(j);
+    }
   } else {
     for (let j = 0; j < k; j++) widths[j] = nearestRule(j);
   }

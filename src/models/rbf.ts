@@ -15,8 +15,8 @@ import type { Callback } from "../train/callbacks.js";
 import { fit, predict } from "../train/fit.js";
 import { r2Score } from "../train/metrics.js";
 import {
-  accuracyOf, checkFeatureCount, checkNonNegativeInteger, checkNonNegativeNumber, checkPositiveInteger, checkPositiveNumber, checkSeed,
-  encodeClasses, seedOrRandom, toClassLabels, toFeatureMatrix,
+  accuracyOf, checkFeatureCount, checkNonNegativeInteger, checkNonNegativeNumber, checkPositiveInteger,
+  checkPositiveNumber, checkSeed, encodeClasses, seedOrRandom, toClassLabels, toFeatureMatrix,
 } from "./estimator-checks.js";
 import { KMeans } from "./kmeans.js";
 import { RBFLayer, rbfWidths, type RBFWidthHeuristic } from "./rbf-layer.js";
@@ -52,7 +52,8 @@ type Resolved = Required<Omit<RBFOptions, "randomState">> & { randomState: numbe
 function resolve(name: string, o: RBFOptions): Resolved {
   const heuristic = o.widthHeuristic ?? "nearest";
   if (!["nearest", "max-distance", "cluster"].includes(heuristic)) {
-    throw new Error(`${name}: widthHeuristic must be "nearest", "max-distance" or "cluster", got "${heuristic}"`);
+    throw new Error(`${name}: widthHeuristic must be "nearest", "max-distance" or "cluster", ` +
+      `got "${heuristic}"`);
   }
   return {
     nCenters: checkPositiveInteger(name, "nCenters", o.nCenters ?? 100), widthHeuristic: heuristic,
@@ -83,14 +84,14 @@ abstract class BaseRBF {
 
   protected train(x: Tensor, target: Tensor): void {
     const o = this.options, [n, d] = x.shape;
-    if (n < o.nCenters) throw new Error(`${this.estimatorName}: nCenters is ${o.nCenters} but X has only ${n} samples`);
+    if (n < o.nCenters) {
+      throw new Error(`${this.estimatorName}: nCenters is ${o.nCenters} but X has only ${n} samples`);
+    }
     const seed = seedOrRandom(o.randomState);
     const kmeans = new KMeans({ nClusters: o.nCenters, maxIter: o.kmeansMaxIter, randomState: seed }).fit(x);
     const centers = kmeans.clusterCenters!;
-    const distances = noGrad(() => centers.indexSelect(0, Array.from(kmeans.labels)).sub(x).square().sum(1))
-      .dataSync();
     const widths = rbfWidths(centers, o.widthHeuristic, { neighbors: o.nearestNeighbors, scale: o.widthScale,
-      labels: kmeans.labels, distances: Float64Array.from(distances) });
+      labels: kmeans.labels, distances: kmeans.distances });
     const rbf = new RBFLayer(d, o.nCenters);
     const readout = new Linear(o.nCenters, target.shape[1]);
     noGrad(() => {
@@ -108,8 +109,9 @@ abstract class BaseRBF {
     this.lossCurve = [trainError()];
     if (o.gradientEpochs === 0) return;
     fit(model, x, target, {
-      loss: (output, t) => mseLoss(output, t), optimizer: new Adam(model.parameters(), { lr: o.learningRate }),
-      epochs: o.gradientEpochs, batchSize: Math.min(o.batchSize, n), seed, verbose: 0,
+      loss: (output, t) => mseLoss(output, t),
+      optimizer: new Adam(model.parameters(), { lr: o.learningRate }), epochs: o.gradientEpochs,
+      batchSize: Math.min(o.batchSize, n), seed, verbose: 0,
       callbacks: [{ onEpochEnd: () => { this.lossCurve.push(trainError()); } }, ...o.callbacks],
     });
   }
@@ -148,7 +150,8 @@ export class RBFClassifier extends BaseRBF {
 
   fit(x: Tensor | NestedArray, y: Tensor | readonly number[]): this {
     const features = toFeatureMatrix(this.estimatorName, x);
-    const { classes, index } = encodeClasses(this.estimatorName, toClassLabels(this.estimatorName, y, features.shape[0]));
+    const labels = toClassLabels(this.estimatorName, y, features.shape[0]);
+    const { classes, index } = encodeClasses(this.estimatorName, labels);
     const oneHot = new Float32Array(index.length * classes.length);
     index.forEach((c, i) => { oneHot[i * classes.length + c] = 1; });
     this.train(features, fromFlat(oneHot, [index.length, classes.length], "float32"));
@@ -191,8 +194,9 @@ export class RBFRegressor extends BaseRBF {
     const features = toFeatureMatrix(this.estimatorName, x);
     let target = y instanceof Tensor ? y.float() : tensor(y);
     if (target.ndim < 1 || target.ndim > 2 || target.shape[0] !== features.shape[0]) {
-      throw new Error(`${this.estimatorName}: X has ${features.shape[0]} samples, so y must be [${features.shape[0]}] ` +
-        `or [${features.shape[0]}, outputs], got ${formatShape(target.shape)}`);
+      const n = features.shape[0];
+      throw new Error(`${this.estimatorName}: X has ${n} samples, so y must be [${n}] or [${n}, outputs], ` +
+        `got ${formatShape(target.shape)}`);
     }
     this.flatTarget = target.ndim === 1;
     if (this.flatTarget) target = target.reshape([-1, 1]);

@@ -8,6 +8,7 @@
  * zendl optimizer performs the update (optimizers only read `.grad`).
  */
 import { noGrad } from "../core/autograd.js";
+import { keep, keepReachable, tidy } from "../core/memory.js";
 import { fromFlat, rand, randn, zeros } from "../core/creation.js";
 import { Generator } from "../core/random.js";
 import type { NestedArray, Tensor } from "../core/tensor.js";
@@ -17,40 +18,13 @@ import { registerModule, type ConfigArgs } from "../nn/registry.js";
 import { Adam } from "../optim/adam.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { SGD } from "../optim/sgd.js";
+import type { BernoulliRBMOptions, RBMEpochLog } from "./rbm-options.js";
 import {
   checkFeatureCount, checkFlag, checkNonNegativeNumber, checkPositiveInteger, checkPositiveNumber, checkSeed,
-  seedOrRandom, toFeatureMatrix,
+  checkUnitInterval, seedOrRandom, toFeatureMatrix,
 } from "./estimator-checks.js";
 
-export interface BernoulliRBMOptions {
-  /** Hidden units. Default 256. */
-  nComponents?: number;
-  /** Optimizer step size. Default 0.1 (scikit-learn's). */
-  learningRate?: number;
-  /** Samples per update. Default 10. */
-  batchSize?: number;
-  /** Epochs of `fit`. Default 10. */
-  nIter?: number;
-  /** Gibbs steps per update (the k of CD-k). Default 1. */
-  k?: number;
-  /** Persistent CD: the negative chain carries over between updates instead of restarting at the data. */
-  persistent?: boolean;
-  /** "sgd" (default) or "adam". */
-  optimizer?: "sgd" | "adam";
-  /** SGD momentum. Default 0. */
-  momentum?: number;
-  /** L2 penalty on the weights (not the biases). Default 0. */
-  weightDecay?: number;
-  /** Seed of the initial weights and of every Gibbs sample. Default: a random seed. */
-  randomState?: number;
-  /** Visible units; given, the weights exist before `fit` (as `zd.load` needs). Default: X's columns. */
-  nFeatures?: number;
-  /** Print one line per epoch on stderr. */
-  verbose?: boolean;
-}
-
-/** Monitoring figures after each epoch of `fit`, on the training data. */
-export interface RBMEpochLog { epoch: number; reconstructionError: number; pseudoLogLikelihood: number; seconds: number }
+export type { BernoulliRBMOptions, RBMEpochLog };
 
 const NAME = "BernoulliRBM";
 
@@ -114,7 +88,9 @@ export class BernoulliRBM extends Module {
     this.randomState = checkSeed(NAME, options.randomState);
     this.verbose = checkFlag(NAME, "verbose", options.verbose ?? false);
     this.generator = new Generator(seedOrRandom(this.randomState));
-    if (options.nFeatures !== undefined) this.initialize(checkPositiveInteger(NAME, "nFeatures", options.nFeatures));
+    if (options.nFeatures !== undefined) {
+      this.initialize(checkPositiveInteger(NAME, "nFeatures", options.nFeatures));
+    }
   }
 
   /** Visible units (0 before the weights exist). */
@@ -141,14 +117,7 @@ export class BernoulliRBM extends Module {
   private checkInput(x: Tensor | NestedArray): Tensor {
     const data = toFeatureMatrix(NAME, x);
     if (this.weight) checkFeatureCount(NAME, data, this.nFeatures);
-    const values = data.dataSync();
-    let min = Infinity, max = -Infinity;
-    for (const v of values) { if (v < min) min = v; if (v > max) max = v; }
-    if (min < 0 || max > 1) {
-      throw new Error(`${NAME}: X must hold values in [0, 1] (binary or probabilities), got min ${min} and ` +
-        `max ${max}; rescale it first (for example divide 0..16 digit pixels by 16)`);
-    }
-    return data;
+    return checkUnitInterval(NAME, data, "binary or probabilities");
   }
 
   /** P(h = 1 | v) = σ(vWᵀ + c), [samples, nComponents]. */
@@ -205,7 +174,10 @@ export class BernoulliRBM extends Module {
       const gradW = hNeg.T.matmul(negative).div(nNeg).sub(hPos.T.matmul(positive).div(nPos));
       const gradB = negative.mean(0).sub(positive.mean(0));
       const gradC = hNeg.mean(0).sub(hPos.mean(0));
-      for (const [p, g] of [[w, gradW], [b, gradB], [c, gradC]] as const) p.grad = p.grad ? p.grad.add(g) : g;
+      // Kept like the leaf gradients `backward()` writes: they belong to their parameter, not to a tidy.
+      for (const [p, g] of [[w, gradW], [b, gradB], [c, gradC]] as const) {
+        p.grad = keep(p.grad ? p.grad.add(g) : g);
+      }
     });
   }
 
@@ -240,11 +212,22 @@ export class BernoulliRBM extends Module {
   partialFit(x: Tensor | NestedArray): this {
     const v = this.checkInput(x);
     if (!this.weight) this.initialize(v.shape[1]);
-    const optimizer = this.ensureOptimizer();
-    optimizer.zeroGrad();
-    this.writeCdGradients(v, this.negativeSamples(v));
-    optimizer.step();
+    this.update(v);
     return this;
+  }
+
+  /**
+   * One optimizer step on a batch. Its temporaries are freed when it ends (as `fit` does for each step), so
+   * the next update reuses the same memory; the chain and the gradients stored on the model survive.
+   */
+  private update(batch: Tensor): void {
+    const optimizer = this.ensureOptimizer();
+    tidy(() => {
+      optimizer.zeroGrad();
+      this.writeCdGradients(batch, this.negativeSamples(batch));
+      optimizer.step();
+      keepReachable(this);
+    });
   }
 
   /** Trains for `nIter` epochs of shuffled mini-batches, starting from fresh weights. */
@@ -257,18 +240,16 @@ export class BernoulliRBM extends Module {
     for (let epoch = 1; epoch <= this.nIter; epoch++) {
       const order = this.generator.permutation(n);
       for (let start = 0; start < n; start += this.batchSize) {
-        const batch = v.indexSelect(0, Array.from(order.subarray(start, Math.min(n, start + this.batchSize))));
-        const optimizer = this.ensureOptimizer();
-        optimizer.zeroGrad();
-        this.writeCdGradients(batch, this.negativeSamples(batch));
-        optimizer.step();
+        const rows = order.subarray(start, Math.min(n, start + this.batchSize));
+        this.update(v.indexSelect(0, Array.from(rows)));
       }
       const log: RBMEpochLog = { epoch, reconstructionError: this.reconstructionError(v),
         pseudoLogLikelihood: this.pseudoLogLikelihood(v), seconds: (performance.now() - started) / 1000 };
       this.history.push(log);
       if (this.verbose) {
-        process.stderr.write(`[${NAME}] epoch ${epoch}: reconstruction error ${log.reconstructionError.toFixed(5)}, ` +
-          `pseudo-log-likelihood ${log.pseudoLogLikelihood.toFixed(3)}, ${log.seconds.toFixed(1)}s\n`);
+        process.stderr.write(`[${NAME}] epoch ${epoch}: reconstruction error ` +
+          `${log.reconstructionError.toFixed(5)}, pseudo-log-likelihood ` +
+          `${log.pseudoLogLikelihood.toFixed(3)}, ${log.seconds.toFixed(1)}s\n`);
       }
     }
     return this;
@@ -305,7 +286,9 @@ export class BernoulliRBM extends Module {
 
   override getConfig(): ModuleConfig {
     return { type: NAME, args: {
-      nFeatures: this.nFeatures, nComponents: this.nComponents, learningRate: this.learningRate,
+      // An RBM saved before fit has no weights, and is rebuilt without them.
+      ...(this.weight ? { nFeatures: this.nFeatures } : {}), nComponents: this.nComponents,
+      learningRate: this.learningRate,
       batchSize: this.batchSize, nIter: this.nIter, k: this.k, persistent: this.persistent,
       optimizer: this.optimizerName, momentum: this.momentum, weightDecay: this.weightDecay,
     } };

@@ -52,8 +52,9 @@ function cholesky(model: string, a: Float64Array, size: number, alpha: number): 
     for (let k = 0; k < j; k++) diagonal -= a[j * size + k] ** 2;
     // Relative to the matrix's own scale: rounding leaves tiny positive pivots on singular matrices.
     if (!(diagonal > 1e-12 * Math.abs(a[j * size + j]))) {
-      throw new Error(`${model}: the least-squares system is singular (pivot ${diagonal.toExponential(2)} at ` +
-        `column ${j} of ${size}, alpha ${alpha}); use alpha > 0 or fewer, distinct centres`);
+      throw new Error(`${model}: the least-squares system is singular (pivot ` +
+        `${diagonal.toExponential(2)} at column ${j} of ${size}, alpha ${alpha}); use alpha > 0 or fewer, ` +
+        "distinct centres");
     }
     const root = Math.sqrt(diagonal);
     a[j * size + j] = root;

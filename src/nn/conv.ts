@@ -1,9 +1,13 @@
 /**
- * Convolutions as compositions of differentiable ops: im2col by `indexSelect` (im2col.ts), then one
- * batched matmul with the weight, grouped channels as a batch dimension. Gradients for the input,
- * weight and bias come from autograd (indexSelect's backward is col2im), on every backend.
+ * Convolutions: argument checks, then the backend's convolution kernels (core/ops/conv.ts) for zero
+ * padding. The other padding modes, and every convolution when asked (`composite`: the specification
+ * the kernels are tested against), run as compositions of differentiable ops: im2col by `indexSelect`
+ * (im2col.ts), then one batched matmul with the weight, grouped channels as a batch dimension, with
+ * gradients from autograd (indexSelect's backward is col2im).
  */
-import { isFloat } from "../core/dtype.js";
+import type { Conv2dGeometry } from "../backend/backend.js";
+import { isFloat, promoteTypes } from "../core/dtype.js";
+import { conv2dOp, convTranspose2dOp } from "../core/ops/conv.js";
 import { formatShape } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import {
@@ -51,6 +55,8 @@ export interface ConvContext {
   shape: readonly number[];
   /** A 1-d op run as 2-d with height 1: sizes are reported without the height. */
   oneD?: boolean;
+  /** Compose the op from indexSelect and matmul instead of the backend's kernels (tests compare both). */
+  composite?: boolean;
 }
 
 function sizes(ctx: ConvContext, h: number, w: number): string {
@@ -155,6 +161,14 @@ export function convolve(ctx: ConvContext, x: Tensor, weight: Tensor, bias: Tens
       }
     });
   }
+  if (mode === "zeros" && !ctx.composite) {
+    const [outH, outW] = axes.map((a) => windowCount(a));
+    const geometry: Conv2dGeometry = { batch: n, inChannels: c, outChannels: outC, groups, inH: hh, inW: ww,
+      kernelH: kh, kernelW: kw, strideH: stride[0], strideW: stride[1], padH: pads[0][0], padW: pads[1][0],
+      dilationH: dilation[0], dilationW: dilation[1], outH, outW };
+    const dtype = promoteTypes(x.dtype, weight.dtype);
+    return conv2dOp(x.to(dtype), weight.to(dtype), bias === null ? null : bias.to(dtype), geometry);
+  }
   const og = outC / groups;
   let cols: Tensor, outH = hh, outW = ww;
   const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1;
@@ -249,6 +263,16 @@ export function convolveTransposed(ctx: ConvContext, x: Tensor, weight: Tensor, 
   if (outSize.some((s) => s < 1)) {
     throw new Error(`${op}: input ${formatShape(ctx.shape)} gives an empty output ` +
       `${sizes(ctx, outSize[0], outSize[1])}: padding ${formatShape(padding)} is too large`);
+  }
+  if (!ctx.composite) {
+    // the adjoint of the convolution from the output size back to x's size, with this weight
+    const geometry: Conv2dGeometry = { batch: n, inChannels: og * groups, outChannels: inC, groups,
+      inH: outSize[0], inW: outSize[1], kernelH: kh, kernelW: kw, strideH: stride[0], strideW: stride[1],
+      padH: padding[0], padW: padding[1], dilationH: dilation[0], dilationW: dilation[1], outH: hh,
+      outW: ww };
+    const dtype = promoteTypes(x.dtype, weight.dtype);
+    const y = convTranspose2dOp(x.to(dtype), weight.to(dtype), geometry);
+    return bias === null ? y : y.add(bias.reshape([og * groups, 1, 1]));
   }
   const cg = inC / groups, taps = kh * kw;
   const plan = windowPlan(axes[0], axes[1]);

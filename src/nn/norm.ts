@@ -1,8 +1,12 @@
 /**
- * Normalization as compositions of differentiable ops (mean, subtraction, rsqrt), so gradients,
- * including those through the batch statistics, come from autograd.
+ * Normalization. Batch norm in training mode runs on the backend's fused kernels (core/ops/norm.ts);
+ * evaluation, layer norm and, when asked (`composite`: the specification the kernels are tested
+ * against), training too are compositions of differentiable ops (mean, subtraction, rsqrt), with
+ * gradients, including those through the batch statistics, from autograd.
  */
 import { noGrad } from "../core/autograd.js";
+import { isFloat, promoteTypes } from "../core/dtype.js";
+import { batchNormOp } from "../core/ops/norm.js";
 import { formatShape } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 
@@ -51,7 +55,7 @@ function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | nul
 
 /** @internal batch norm under the caller's name (the layer's, in its errors). */
 export function normalizeBatch(op: string, x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
-  options: BatchNormOptions): Tensor {
+  options: BatchNormOptions, composite = false): Tensor {
   if (!(x instanceof Tensor) || x.ndim < 2) {
     const got = x instanceof Tensor ? formatShape(x.shape) : typeof x;
     throw new Error(`${op}: expected an input [N, C, ...] with at least 2 dimensions, got ${got}`);
@@ -72,11 +76,20 @@ export function normalizeBatch(op: string, x: Tensor, runningMean: Tensor | null
       throw new Error(`${op}: expected more than 1 value per channel when training, got input shape ` +
         `${formatShape(x.shape)}`);
     }
-    const mean = x.mean(dims, true);
-    const centered = x.sub(mean);
-    // the biased variance normalizes, as PyTorch; the running average stores the unbiased one
-    const variance = centered.mul(centered).mean(dims, true);
-    y = centered.mul(variance.add(eps).rsqrt());
+    let mean: Tensor, variance: Tensor;
+    if (!composite && isFloat(x.dtype)) {
+      const { weight, bias } = options;
+      const dtype = [weight, bias].reduce((d, t) => (t == null ? d : promoteTypes(d, t.dtype)), x.dtype);
+      const fused = batchNormOp(x.to(dtype), weight?.to(dtype) ?? null, bias?.to(dtype) ?? null, eps);
+      ({ mean, variance } = fused);
+      y = fused.output;
+    } else {
+      mean = x.mean(dims, true);
+      const centered = x.sub(mean);
+      // the biased variance normalizes, as PyTorch; the running average stores the unbiased one
+      variance = centered.mul(centered).mean(dims, true);
+      y = affine(centered.mul(variance.add(eps).rsqrt()), options.weight, options.bias, shape);
+    }
     noGrad(() => {
       if (runningMean !== null) {
         runningMean.assign(runningMean.mul(1 - momentum).add(mean.reshape([c]).mul(momentum)));
@@ -86,6 +99,7 @@ export function normalizeBatch(op: string, x: Tensor, runningMean: Tensor | null
         runningVar.assign(runningVar.mul(1 - momentum).add(unbiased.mul(momentum)));
       }
     });
+    return y;
   } else {
     if (runningMean === null || runningVar === null) {
       throw new Error(`${op}: runningMean and runningVar are needed when not training`);

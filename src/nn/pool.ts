@@ -1,8 +1,12 @@
 /**
- * Pooling as compositions of differentiable ops: windows gathered by `indexSelect` (im2col.ts), then a
- * `max` or `sum` over each window; adaptive average pooling is two matmuls with averaging matrices.
+ * Pooling. Max pooling runs on the backend's kernel, which records each window's arg-max so the
+ * backward routes the whole gradient there (as PyTorch); the composite form (`composite`, the
+ * specification) gathers windows by `indexSelect` (im2col.ts) and takes `max`, which splits the
+ * gradient between tied maxima. Average pooling is that composite with a `sum`; adaptive average
+ * pooling is two matmuls with averaging matrices.
  */
 import { fromFlat } from "../core/creation.js";
+import { maxPool2dOp } from "../core/ops/conv.js";
 import { formatShape } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { batched, type ConvContext } from "./conv.js";
@@ -71,6 +75,15 @@ export function maxPool(ctx: ConvContext, x: Tensor, kernelSize: IntPair,
   options: MaxPool2dOptions): Tensor[] {
   const { stride, padding, dilation, ceilMode } = options;
   const plan = poolPlan(ctx, x, kernelSize, stride, padding, dilation, ceilMode);
+  if (!ctx.composite) {
+    const kernel = toPair(ctx.op, "kernelSize", kernelSize);
+    const step = toPair(ctx.op, "stride", stride ?? kernel);
+    const pad = toPair(ctx.op, "padding", padding ?? 0, 0), dil = toPair(ctx.op, "dilation", dilation ?? 1);
+    const [values, indices] = maxPool2dOp(x, { inH: x.shape[2], inW: x.shape[3], kernelH: kernel[0],
+      kernelW: kernel[1], strideH: step[0], strideW: step[1], padH: pad[0], padW: pad[1], dilationH: dil[0],
+      dilationW: dil[1], outH: plan.outH, outW: plan.outW });
+    return options.returnIndices ? [values, indices] : [values];
+  }
   const [n, c] = x.shape;
   // the padding reads -∞, so it is never a window's maximum
   const cols = unfoldPlanes(x, plan, -Infinity);

@@ -6,6 +6,7 @@ import * as zd from "../../src/index.js";
 import { nn } from "../../src/index.js";
 import { assertClose } from "../helpers/allclose.js";
 import { getArray, loadFixture, type FixtureValue } from "../helpers/fixtures.js";
+import { BACKENDS, onBackend } from "../helpers/on-backend.js";
 import { fromFixture } from "./loss-helpers.js";
 
 const F = nn.functional;
@@ -30,21 +31,26 @@ function functional(c: Record<string, FixtureValue>, x: zd.Tensor, w: zd.Tensor,
 }
 
 for (const [name, c] of Object.entries(loadFixture("conv"))) {
-  test(`conv fixture ${name}: layer and functional forward, input/weight/bias gradients`, () => {
-    const layer = layerFor(c);
-    const state: Record<string, zd.Tensor> = { weight: fromFixture(getArray(c, "weight")) };
-    if (c.hasBias) state.bias = fromFixture(getArray(c, "bias"));
-    layer.loadStateDict(state);
-    const x = fromFixture(getArray(c, "input"), true);
-    const y = layer.forward(x);
-    assertClose(y, getArray(c, "output"), { ...TOL, label: "output" });
-    y.backward(fromFixture(getArray(c, "gradOutput")));
-    assertClose(x.grad!, getArray(c, "grad_input"), { ...TOL, label: "grad_input" });
-    assertClose(layer.weight.grad!, getArray(c, "grad_weight"), { ...TOL, label: "grad_weight" });
-    if (c.hasBias) assertClose(layer.bias!.grad!, getArray(c, "grad_bias"), { ...TOL, label: "grad_bias" });
-    const direct = functional(c, x.detach(), state.weight, state.bias ?? null);
-    assertClose(direct, getArray(c, "output"), { ...TOL, label: "functional output" });
-  });
+  for (const backend of BACKENDS) {
+    test(`conv fixture ${name} (${backend}): layer and functional forward, input/weight/bias gradients`,
+      () => onBackend(backend, () => fixtureCase(c)));
+  }
+}
+
+function fixtureCase(c: Record<string, FixtureValue>): void {
+  const layer = layerFor(c);
+  const state: Record<string, zd.Tensor> = { weight: fromFixture(getArray(c, "weight")) };
+  if (c.hasBias) state.bias = fromFixture(getArray(c, "bias"));
+  layer.loadStateDict(state);
+  const x = fromFixture(getArray(c, "input"), true);
+  const y = layer.forward(x);
+  assertClose(y, getArray(c, "output"), { ...TOL, label: "output" });
+  y.backward(fromFixture(getArray(c, "gradOutput")));
+  assertClose(x.grad!, getArray(c, "grad_input"), { ...TOL, label: "grad_input" });
+  assertClose(layer.weight.grad!, getArray(c, "grad_weight"), { ...TOL, label: "grad_weight" });
+  if (c.hasBias) assertClose(layer.bias!.grad!, getArray(c, "grad_bias"), { ...TOL, label: "grad_bias" });
+  const direct = functional(c, x.detach(), state.weight, state.bias ?? null);
+  assertClose(direct, getArray(c, "output"), { ...TOL, label: "functional output" });
 }
 
 const f64 = (shape: number[], seed: number): zd.Tensor =>

@@ -6,6 +6,7 @@ import * as zd from "../../src/index.js";
 import { nn } from "../../src/index.js";
 import { assertClose, assertEqualValues } from "../helpers/allclose.js";
 import { getArray, loadFixture, type FixtureValue } from "../helpers/fixtures.js";
+import { BACKENDS, onBackend } from "../helpers/on-backend.js";
 import { fromFixture } from "./loss-helpers.js";
 
 const F = nn.functional;
@@ -14,35 +15,40 @@ type Case = Record<string, FixtureValue>;
 
 for (const [name, c] of Object.entries(loadFixture("norm"))) {
   if (c.op === "LayerNorm") continue;
-  test(`norm fixture ${name}: two training steps, running statistics, then eval`, () => {
-    const Layer = c.op === "BatchNorm2d" ? nn.BatchNorm2d : nn.BatchNorm1d;
-    const bn = new Layer(c.numFeatures as number, c.options as nn.BatchNormOptions);
-    const affine = (c.options as Case).affine as boolean;
+  for (const backend of BACKENDS) {
+    test(`norm fixture ${name} (${backend}): two training steps, running statistics, then eval`,
+      () => onBackend(backend, () => batchNormCase(c)));
+  }
+}
+
+function batchNormCase(c: Case): void {
+  const Layer = c.op === "BatchNorm2d" ? nn.BatchNorm2d : nn.BatchNorm1d;
+  const bn = new Layer(c.numFeatures as number, c.options as nn.BatchNormOptions);
+  const affine = (c.options as Case).affine as boolean;
+  if (affine) {
+    bn.weight!.assign(fromFixture(getArray(c, "weight")));
+    bn.bias!.assign(fromFixture(getArray(c, "bias")));
+  }
+  for (const [i, step] of (c.steps as Case[]).entries()) {
+    const label = `step ${i} (${String(step.mode)})`;
+    bn.train(step.mode === "train");
+    bn.zeroGrad();
+    const x = fromFixture(getArray(step, "input"), true);
+    const y = bn.forward(x);
+    assertClose(y, getArray(step, "output"), { ...TOL, label: `${label} output` });
+    y.backward(fromFixture(getArray(step, "gradOutput")));
+    assertClose(x.grad!, getArray(step, "grad_input"), { ...TOL, label: `${label} grad_input` });
     if (affine) {
-      bn.weight!.assign(fromFixture(getArray(c, "weight")));
-      bn.bias!.assign(fromFixture(getArray(c, "bias")));
+      assertClose(bn.weight!.grad!, getArray(step, "grad_weight"),
+        { ...TOL, label: `${label} grad_weight` });
+      assertClose(bn.bias!.grad!, getArray(step, "grad_bias"), { ...TOL, label: `${label} grad_bias` });
     }
-    for (const [i, step] of (c.steps as Case[]).entries()) {
-      const label = `step ${i} (${String(step.mode)})`;
-      bn.train(step.mode === "train");
-      bn.zeroGrad();
-      const x = fromFixture(getArray(step, "input"), true);
-      const y = bn.forward(x);
-      assertClose(y, getArray(step, "output"), { ...TOL, label: `${label} output` });
-      y.backward(fromFixture(getArray(step, "gradOutput")));
-      assertClose(x.grad!, getArray(step, "grad_input"), { ...TOL, label: `${label} grad_input` });
-      if (affine) {
-        assertClose(bn.weight!.grad!, getArray(step, "grad_weight"),
-          { ...TOL, label: `${label} grad_weight` });
-        assertClose(bn.bias!.grad!, getArray(step, "grad_bias"), { ...TOL, label: `${label} grad_bias` });
-      }
-      if (i === 1 && bn.trackRunningStats) {
-        assertClose(bn.running_mean!, getArray(c, "running_mean"), { ...TOL, label: "running_mean" });
-        assertClose(bn.running_var!, getArray(c, "running_var"), { ...TOL, label: "running_var" });
-        assertEqualValues(bn.num_batches_tracked!, getArray(c, "num_batches_tracked"), "num_batches_tracked");
-      }
+    if (i === 1 && bn.trackRunningStats) {
+      assertClose(bn.running_mean!, getArray(c, "running_mean"), { ...TOL, label: "running_mean" });
+      assertClose(bn.running_var!, getArray(c, "running_var"), { ...TOL, label: "running_var" });
+      assertEqualValues(bn.num_batches_tracked!, getArray(c, "num_batches_tracked"), "num_batches_tracked");
     }
-  });
+  }
 }
 
 for (const [name, c] of Object.entries(loadFixture("norm"))) {

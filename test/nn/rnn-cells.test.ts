@@ -48,7 +48,7 @@ for (const backend of ["wasm", "js"]) {
 const f64 = (shape: number[], seed: number, scale = 1): zd.Tensor =>
   zd.randn(shape, { dtype: "float64", seed }).mul(scale).detach().requiresGrad_();
 
-test("gradcheck: recurrentScan for every cell, both directions, with and without a mask (js, float64)", () => {
+test("gradcheck: recurrentScan, every cell, both directions, with and without a mask (js, float64)", () => {
   onBackend("js", () => {
     const [T, B, H] = [4, 2, 3];
     const mask = zd.tensor([1, 1, 1, 1, 1, 0, 1, 0], { shape: [T, B], dtype: "float64" });
@@ -57,13 +57,15 @@ test("gradcheck: recurrentScan for every cell, both directions, with and without
       for (const [reverse, m] of [[false, null], [true, null], [false, mask], [true, mask]] as const) {
         const inputs = [f64([T, B, G * H], 1), f64([G * H, H], 2, 0.5), f64([G * H], 3), f64([B, H], 4)];
         if (cell === "lstm") inputs.push(f64([B, H], 5));
-        zd.gradcheck((x, w, b, h0, c0) => recurrentScan(cell, x, w, b, h0, c0 ?? null, { reverse, mask: m }), inputs);
+        const scan = (x: zd.Tensor, w: zd.Tensor, b: zd.Tensor, h0: zd.Tensor, c0?: zd.Tensor): zd.Tensor =>
+          recurrentScan(cell, x, w, b, h0, c0 ?? null, { reverse, mask: m });
+        zd.gradcheck(scan, inputs);
       }
     }
   });
 });
 
-test("gradcheck: a 2-layer bidirectional GRU and LSTM with lengths, through their parameters (js, float64)", () => {
+test("gradcheck: 2-layer bidirectional GRU and LSTM with lengths, via the parameters (js, float64)", () => {
   onBackend("js", () => {
     for (const make of [
       () => new nn.GRU(2, 2, { numLayers: 2, bidirectional: true, dtype: "float64" }),
@@ -123,7 +125,8 @@ test("1,000-step sequences: gradients stay finite with clipping, and training lo
 
 test("cells report bad inputs and states with the layer and the numbers", () => {
   const cell = new nn.LSTMCell(4, 3);
-  assert.throws(() => cell.forward(zd.randn([2, 5])), /LSTMCell\(4 → 3\): expected input \[batch, features\] with feature size 4.*\[2,5\]/);
+  assert.throws(() => cell.forward(zd.randn([2, 5])),
+    /LSTMCell\(4 → 3\): expected input \[batch, features\] with feature size 4.*\[2,5\]/);
   assert.throws(() => cell.forward(zd.randn([2, 4]), [zd.zeros([2, 3]), zd.zeros([3, 3])]),
     /LSTMCell\(4 → 3\): c must have shape \[2,3\] \(batch, hiddenSize\), got \[3,3\]/);
   assert.throws(() => new nn.GRUCell(4, 3).forward(zd.randn([2, 4]), zd.zeros([2, 4])),

@@ -11,16 +11,7 @@ export const TOL = { rtol: 2e-4, atol: 2e-5 };
 
 type Layer = nn.RNN | nn.GRU | nn.LSTM;
 
-/** Runs `fn` with `backend` active, restoring the previous one. */
-export function onBackend<T>(backend: string, fn: () => T): T {
-  const previous = zd.getBackend();
-  zd.setBackend(backend);
-  try {
-    return fn();
-  } finally {
-    zd.setBackend(previous);
-  }
-}
+export { onBackend } from "../helpers/on-backend.js";
 
 export function layerFor(c: Case): Layer {
   const options = {
@@ -31,7 +22,8 @@ export function layerFor(c: Case): Layer {
   switch (c.mode) {
     case "LSTM": return new nn.LSTM(input, hidden, options);
     case "GRU": return new nn.GRU(input, hidden, options);
-    default: return new nn.RNN(input, hidden, { ...options, nonlinearity: c.mode === "RNN_RELU" ? "relu" : "tanh" });
+    default:
+      return new nn.RNN(input, hidden, { ...options, nonlinearity: c.mode === "RNN_RELU" ? "relu" : "tanh" });
   }
 }
 

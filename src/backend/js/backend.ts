@@ -1,5 +1,6 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { bytesPerElement, typedArrayFor } from "../../core/dtype.js";
+import type { BatchNormShape, Conv2dGeometry, Window2d } from "../backend.js";
 import type {
   AdamStepOptions, ArgReduceOp, Backend, BinaryOp, RecurrentStep, RecurrentStepGrad, ReduceOp, SgdStepOptions,
   Storage, UnaryOp, View,
@@ -9,6 +10,11 @@ import {
 } from "./kernels.js";
 import { binaryFunction, unaryFunction } from "./math.js";
 import { binaryKernel } from "./binary.js";
+import {
+  conv2dBackwardInputKernel, conv2dBackwardWeightKernel, conv2dKernel, maxPool2dBackwardKernel,
+  maxPool2dKernel,
+} from "./conv.js";
+import { batchNormBackwardKernel, batchNormKernel } from "./norm.js";
 import { adamStepKernel, sgdStepKernel } from "./optim.js";
 import { recurrentBackwardKernel, recurrentForwardKernel } from "./recurrent.js";
 import { softmaxBackwardKernel, softmaxKernel } from "./softmax.js";
@@ -121,6 +127,38 @@ export class JsBackend implements Backend {
 
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
     indexAddKernel(out, outShape, dim, index, src);
+  }
+
+  conv2d(x: View, weight: View, bias: View | null, geometry: Conv2dGeometry, out: Storage): void {
+    conv2dKernel(x, weight, bias, geometry, out);
+  }
+
+  conv2dBackwardInput(grad: View, weight: View, geometry: Conv2dGeometry, out: Storage): void {
+    conv2dBackwardInputKernel(grad, weight, geometry, out);
+  }
+
+  conv2dBackwardWeight(x: View, grad: View, geometry: Conv2dGeometry, out: Storage,
+    biasOut: Storage | null): void {
+    conv2dBackwardWeightKernel(x, grad, geometry, out, biasOut);
+  }
+
+  maxPool2d(x: View, planes: number, window: Window2d, out: Storage, indices: Storage): void {
+    maxPool2dKernel(x, planes, window, out, indices);
+  }
+
+  maxPool2dBackward(grad: View, indices: View, planes: number, window: Window2d, out: Storage): void {
+    maxPool2dBackwardKernel(grad, indices, planes, window, out);
+  }
+
+  batchNorm(x: View, weight: View | null, bias: View | null, shape: BatchNormShape, eps: number, out: Storage,
+    mean: Storage, variance: Storage): void {
+    batchNormKernel(x, weight, bias, shape, eps, out, mean, variance);
+  }
+
+  batchNormBackward(x: View, grad: View, weight: View | null, mean: View, variance: View,
+    shape: BatchNormShape, eps: number, dx: Storage | null, dweight: Storage | null,
+    dbias: Storage | null): void {
+    batchNormBackwardKernel(x, grad, weight, mean, variance, shape, eps, dx, dweight, dbias);
   }
 
   recurrentForward(step: RecurrentStep): void {

@@ -1,4 +1,5 @@
 import type { RecurrentStep, RecurrentStepGrad, View } from "../backend.js";
+import { matmulKernel } from "./kernels.js";
 import { jsData } from "./strided.js";
 
 /**
@@ -24,8 +25,17 @@ export function gateCount(cell: RecurrentStep["cell"]): number {
   return cell === "lstm" ? 4 : cell === "gru" ? 3 : 1;
 }
 
+/** Matrix products write their output from offset 0 of its storage: the scratch blocks are made so. */
+function atStart(name: string, view: View): void {
+  if (view.offset !== 0) throw new Error(`recurrent step: ${name} must start at offset 0 of its storage`);
+}
+
 export function recurrentForwardKernel(s: RecurrentStep): void {
   const B = s.batch, H = s.hidden, G = gateCount(s.cell) * H;
+  atStart("hh", s.hh);
+  const w = s.weight;
+  matmulKernel(s.hPrev, { storage: w.storage, shape: [H, G], strides: [w.strides[1], w.strides[0]],
+    offset: w.offset }, s.hh.storage, false);
   const x = block(s.x), hh = block(s.hh), hp = block(s.hPrev), gates = block(s.gates), hn = block(s.hNext);
   const cp = optional(s.cPrev), cn = optional(s.cNext), mask = optional(s.mask), bias = optional(s.bias);
   const extra = optional(s.extra);
@@ -39,7 +49,8 @@ export function recurrentForwardKernel(s: RecurrentStep): void {
       if (s.cell === "lstm") {
         const pre = (k: number): number => x.d[xr + k * H + j] + hh.d[hr + k * H + j] + bias1(k);
         const i = sigmoid(pre(0)), f = sigmoid(pre(1)), g = Math.tanh(pre(2)), o = sigmoid(pre(3));
-        gates.d[gr + j] = i; gates.d[gr + H + j] = f; gates.d[gr + 2 * H + j] = g; gates.d[gr + 3 * H + j] = o;
+        gates.d[gr + j] = i; gates.d[gr + H + j] = f;
+        gates.d[gr + 2 * H + j] = g; gates.d[gr + 3 * H + j] = o;
         const cPrev = cp!.d[cp!.o + b * H + j];
         const c = f * cPrev + i * g;
         // round c as stored, so h is computed from the same value the backward step reads back
@@ -64,6 +75,13 @@ export function recurrentForwardKernel(s: RecurrentStep): void {
 }
 
 export function recurrentBackwardKernel(s: RecurrentStep, grad: RecurrentStepGrad): void {
+  gateBackward(s, grad);
+  atStart("dH", grad.dH);
+  // dh_prev += dGates·W_hh
+  matmulKernel(grad.dHh ?? grad.dX, s.weight, grad.dH.storage, true);
+}
+
+function gateBackward(s: RecurrentStep, grad: RecurrentStepGrad): void {
   const B = s.batch, H = s.hidden, G = gateCount(s.cell) * H;
   const gates = block(s.gates), hp = block(s.hPrev), hn = block(s.hNext);
   const cp = optional(s.cPrev), cn = optional(s.cNext), mask = optional(s.mask), extra = optional(s.extra);

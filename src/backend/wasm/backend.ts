@@ -15,6 +15,10 @@ import { fastCopy, fastFill } from "./copy.js";
 import { fastSoftmax, fastSoftmaxBackward } from "./softmax.js";
 import { fastGather, fastIndexAdd, fastIndexSelect, fastScatterAdd } from "./gather.js";
 import { ThreadPool } from "./threads.js";
+import type { BatchNormShape, Conv2dGeometry, Window2d } from "../backend.js";
+import { fastConv2d, fastConv2dBackwardInput, fastConv2dBackwardWeight } from "./conv.js";
+import { fastMaxPool2d, fastMaxPool2dBackward } from "./pool.js";
+import { fastBatchNorm, fastBatchNormBackward } from "./norm.js";
 import { wasmAdamStep, wasmSgdStep } from "./optim.js";
 import { fastRecurrentBackward, fastRecurrentForward, mapRecurrentViews } from "./recurrent.js";
 
@@ -315,6 +319,51 @@ export class WasmBackend implements Backend, KernelContext {
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
     if (fastIndexAdd(this, out, outShape, dim, index, src)) return;
     this.reference.indexAdd(this.js(out), outShape, dim, this.jsView(index), this.jsView(src));
+  }
+
+  conv2d(x: View, weight: View, bias: View | null, geometry: Conv2dGeometry, out: Storage): void {
+    if (fastConv2d(this, x, weight, bias, geometry, out)) return;
+    const b = bias && this.jsView(bias);
+    this.reference.conv2d(this.jsView(x), this.jsView(weight), b, geometry, this.js(out));
+  }
+
+  conv2dBackwardInput(grad: View, weight: View, geometry: Conv2dGeometry, out: Storage): void {
+    if (fastConv2dBackwardInput(this, grad, weight, geometry, out)) return;
+    this.reference.conv2dBackwardInput(this.jsView(grad), this.jsView(weight), geometry, this.js(out));
+  }
+
+  conv2dBackwardWeight(x: View, grad: View, geometry: Conv2dGeometry, out: Storage,
+    biasOut: Storage | null): void {
+    if (fastConv2dBackwardWeight(this, x, grad, geometry, out, biasOut)) return;
+    this.reference.conv2dBackwardWeight(this.jsView(x), this.jsView(grad), geometry, this.js(out),
+      biasOut && this.js(biasOut));
+  }
+
+  maxPool2d(x: View, planes: number, window: Window2d, out: Storage, indices: Storage): void {
+    if (fastMaxPool2d(this, x, planes, window, out, indices)) return;
+    this.reference.maxPool2d(this.jsView(x), planes, window, this.js(out), this.js(indices));
+  }
+
+  maxPool2dBackward(grad: View, indices: View, planes: number, window: Window2d, out: Storage): void {
+    if (fastMaxPool2dBackward(this, grad, indices, planes, window, out)) return;
+    this.reference.maxPool2dBackward(this.jsView(grad), this.jsView(indices), planes, window, this.js(out));
+  }
+
+  batchNorm(x: View, weight: View | null, bias: View | null, shape: BatchNormShape, eps: number, out: Storage,
+    mean: Storage, variance: Storage): void {
+    if (fastBatchNorm(this, x, weight, bias, shape, eps, out, mean, variance)) return;
+    const w = weight && this.jsView(weight), b = bias && this.jsView(bias);
+    const [o, m, v] = [this.js(out), this.js(mean), this.js(variance)];
+    this.reference.batchNorm(this.jsView(x), w, b, shape, eps, o, m, v);
+  }
+
+  batchNormBackward(x: View, grad: View, weight: View | null, mean: View, variance: View,
+    shape: BatchNormShape, eps: number, dx: Storage | null, dweight: Storage | null,
+    dbias: Storage | null): void {
+    if (fastBatchNormBackward(this, x, grad, weight, mean, variance, shape, eps, dx, dweight, dbias)) return;
+    const js = (s: Storage | null): Storage | null => s && this.js(s);
+    this.reference.batchNormBackward(this.jsView(x), this.jsView(grad), weight && this.jsView(weight),
+      this.jsView(mean), this.jsView(variance), shape, eps, js(dx), js(dweight), js(dbias));
   }
 
   recurrentForward(step: RecurrentStep): void {

@@ -39,7 +39,7 @@ function workspace(ctx: KernelContext, g: GemmGeometry, thread: number): number 
  * Heap pointers of the operands. Bringing back an evicted storage allocates, which may evict one whose
  * pointer was just taken, so take them again until none moves.
  */
-function pointers(ctx: KernelContext, storages: readonly Storage[]): number[] {
+export function pointers(ctx: KernelContext, storages: readonly Storage[]): number[] {
   let ptrs = storages.map((s) => ctx.ptr(s));
   for (let tries = 0; tries < 4; tries++) {
     const again = storages.map((s) => ctx.ptr(s));

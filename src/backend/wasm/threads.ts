@@ -2,8 +2,8 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { KernelExports } from "./context.js";
 import {
-  CALL_SLOTS, CALLS_OFFSET, CLOSED, CONTROL_BYTES, Control, HEADER_BYTES, MAX_CALLS, MAX_THREADS, SPIN_LIMIT,
-  claimCalls, type WorkerInit,
+  CALL_SLOTS, CALLS_OFFSET, CLOSED, CONTROL_BYTES, Control, HEADER_BYTES, MAX_CALLS, MAX_TAG, MAX_THREADS,
+  SPIN_LIMIT, TAG_SHIFT, claimCalls, type WorkerInit,
 } from "./worker-protocol.js";
 
 /** One call of a kernel export: its name, then its numeric arguments (exact up to 2⁵³). */
@@ -54,6 +54,8 @@ export class ThreadPool {
   private functions: KernelFunction[] = [];
   private functionsOf: KernelExports | null = null;
   private readonly args: number[] = [];
+  /** The last job's tag (worker-protocol.ts). */
+  private tag = 0;
 
   constructor(readonly module: WebAssembly.Module, readonly memory: WebAssembly.Memory) {
     this.names = WebAssembly.Module.exports(module).filter((e) => e.kind === "function").map((e) => e.name);
@@ -131,6 +133,13 @@ export class ThreadPool {
   private job(calls: readonly KernelCall[], scratch: readonly number[], threads: number): void {
     const control = this.control as Int32Array, slots = this.calls as Float64Array;
     const table = this.scratch as Float64Array;
+    // checked before anything is written: an overlong call would spill into the next call's slots
+    for (const call of calls) {
+      if (call.length - 1 > CALL_SLOTS - 2) {
+        throw new Error(`thread pool: ${call[0]} has ${call.length - 1} arguments; a pooled call carries at most ` +
+          `${CALL_SLOTS - 2}`);
+      }
+    }
     calls.forEach((call, c) => {
       const index = this.names.indexOf(call[0]);
       if (index < 0) throw new Error(`thread pool: the kernels have no export named ${call[0]}`);
@@ -144,10 +153,11 @@ export class ThreadPool {
     Atomics.store(control, Control.Total, calls.length);
     Atomics.store(control, Control.Finished, 0);
     Atomics.store(control, Control.Failed, 0);
-    Atomics.store(control, Control.Next, 0);
+    this.tag = this.tag >= MAX_TAG ? 1 : this.tag + 1;
+    Atomics.store(control, Control.Next, this.tag << TAG_SHIFT);
     Atomics.add(control, Control.Seq, 1);
     Atomics.notify(control, Control.Seq);
-    claimCalls(control, slots, scratch[0], this.functions, this.args);
+    claimCalls(control, slots, scratch[0], this.functions, this.args, this.tag);
     // the workers hold at most one call each now: spin, then sleep until the last one notifies
     let spins = 0, finished: number;
     while ((finished = Atomics.load(control, Control.Finished)) !== calls.length) {

@@ -4,11 +4,13 @@
 // pointer, by thread index, 0 = the pool's own thread), then CALL_SLOTS float64 slots per call:
 // [export index, argument count, arguments...]. Float64 carries i32 pointers and f32 scalars exactly.
 //
-// Scheduling is dynamic: every thread claims calls with Atomics.add on Next until none are left, so a
-// worker the OS has descheduled delays nothing; the pool's own thread does its share.
-// Posting a job: Next is CLOSED (a late claim from the last job fails), the calls, Total and
-// Finished are written, then Next is opened (0) and Seq bumped. A claim that succeeds therefore sees
-// the whole job, and one that fails sees a Total it cannot reach.
+// Scheduling is dynamic: every thread claims calls from Next until none are left, so a worker the OS
+// has descheduled delays nothing; the pool's own thread does its share.
+// Posting a job: Next is CLOSED, the calls, scratch table, Active, Total and Finished are written, then
+// Next is opened (the job's tag, call 0) and Seq bumped. A thread joins with the tag it read from Next
+// and claims by compare-and-swap only while Next still carries that tag. So a worker that wakes late,
+// or is descheduled between two claims, can never take a call of the next job with this job's scratch
+// pointer (the kernels' workspaces differ between jobs: GEMM, convolution, recurrent steps).
 
 export const enum Control {
   /** Job number; workers wait for it to change. */
@@ -19,7 +21,7 @@ export const enum Control {
   Total = 2,
   /** Workers that have instantiated the kernels. */
   Ready = 3,
-  /** Next call to claim (Atomics.add); CLOSED between jobs. */
+  /** The open job's tag (above TAG_SHIFT) and the next call to claim (below); CLOSED between jobs. */
   Next = 16,
   /** Calls completed; the thread completing the last one notifies. */
   Finished = 32,
@@ -27,7 +29,11 @@ export const enum Control {
   Failed = 48,
 }
 
-export const CLOSED = 1 << 30;
+export const CLOSED = 0;
+/** Call indices take the low bits of Next (MAX_CALLS fits), the job's tag the others. */
+export const TAG_SHIFT = 10;
+/** Tags cycle through 1..MAX_TAG (0 is CLOSED): a stale claim would need 2^21 jobs to pass meanwhile. */
+export const MAX_TAG = (1 << 21) - 1;
 export const MAX_THREADS = 256;
 export const MAX_CALLS = 512;
 export const CALL_SLOTS = 16;
@@ -47,13 +53,19 @@ export interface WorkerInit {
   index: number;
 }
 
-/** Runs calls from the current job until none is left; `scratch` is this thread's scratch pointer. */
+/**
+ * Runs calls of the job tagged `tag` until none is left; `scratch` is this thread's scratch pointer
+ * for that job.
+ */
 export function claimCalls(control: Int32Array, calls: Float64Array, scratch: number,
-  functions: readonly ((...args: number[]) => unknown)[], args: number[]): void {
+  functions: readonly ((...args: number[]) => unknown)[], args: number[], tag: number): void {
   for (;;) {
-    const c = Atomics.add(control, Control.Next, 1);
+    const next = Atomics.load(control, Control.Next);
+    if (next >>> TAG_SHIFT !== tag) return;
+    const c = next & ((1 << TAG_SHIFT) - 1);
     const total = Atomics.load(control, Control.Total);
     if (c >= total) return;
+    if (Atomics.compareExchange(control, Control.Next, next, next + 1) !== next) continue;
     const base = c * CALL_SLOTS, argc = calls[base + 1];
     args.length = argc + 1;
     for (let i = 0; i < argc; i++) args[i] = calls[base + 2 + i];

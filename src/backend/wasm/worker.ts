@@ -3,7 +3,7 @@
 // process exits (the pool unrefs it, so it never keeps the process alive).
 import { parentPort, workerData } from "node:worker_threads";
 import {
-  CALLS_OFFSET, Control, HEADER_BYTES, SPIN_LIMIT, claimCalls, type WorkerInit,
+  CALLS_OFFSET, Control, HEADER_BYTES, SPIN_LIMIT, TAG_SHIFT, claimCalls, type WorkerInit,
 } from "./worker-protocol.js";
 
 const { module, memory, control: buffer, index } = workerData as WorkerInit;
@@ -25,7 +25,10 @@ for (;;) {
     if (++spins > SPIN_LIMIT) Atomics.wait(control, Control.Seq, seen);
   }
   seen = Atomics.load(control, Control.Seq);
-  if (index < Atomics.load(control, Control.Active)) {
-    claimCalls(control, calls, scratch[index], functions, args);
+  // the tag first: Active and this thread's scratch pointer read after it belong to that job or a
+  // later one, and claims under the tag fail once its job is over
+  const tag = Atomics.load(control, Control.Next) >>> TAG_SHIFT;
+  if (tag !== 0 && index < Atomics.load(control, Control.Active)) {
+    claimCalls(control, calls, scratch[index], functions, args, tag);
   }
 }

@@ -10,7 +10,7 @@ import { isImageDataset } from "../image-data.js";
 import { modelMetadata } from "../model-file.js";
 import { prepareUnitData, saveFilterGrid, writeMetrics } from "../unit-data.js";
 import type { TrainFlags } from "./train-flags.js";
-import type { ModelTrainer, TrainReport } from "./trainers.js";
+import type { ModelTrainer } from "./trainers.js";
 
 function logger(flags: TrainFlags): (line: string) => void {
   return (line) => { if (!flags.quiet) process.stderr.write(`${line}\n`); };
@@ -19,7 +19,7 @@ function logger(flags: TrainFlags): (line: string) => void {
 const seconds = (started: number): number => Number(((performance.now() - started) / 1000).toFixed(3));
 
 /** Rosenblatt's perceptron, one-vs-rest, on standardized features. */
-export async function trainPerceptron(modelName: string, flags: TrainFlags): Promise<TrainReport> {
+export async function trainPerceptron(modelName: string, flags: TrainFlags) {
   const log = logger(flags);
   const data = prepareDataset(flags.dataset, { testSize: 0.25, seed: flags.seed });
   // Digits train a thousand epochs in about a second; 60,000 images take about half a second an epoch.
@@ -33,8 +33,9 @@ export async function trainPerceptron(modelName: string, flags: TrainFlags): Pro
     seconds: seconds(started),
   };
   if (!clf.converged) {
-    log(`not converged: ${clf.convergedPerClass.filter((c) => !c).length} of ${clf.convergedPerClass.length} ` +
-      `one-vs-rest problems still made mistakes after ${maxIter} epochs (not linearly separable?)`);
+    const failed = clf.convergedPerClass.filter((c) => !c).length;
+    log(`not converged: ${failed} of ${clf.convergedPerClass.length} one-vs-rest problems still made ` +
+      `mistakes after ${maxIter} epochs (not linearly separable?)`);
   }
   if (flags.out) {
     const modelPath = join(flags.out, "model.safetensors");
@@ -47,14 +48,16 @@ export async function trainPerceptron(modelName: string, flags: TrainFlags): Pro
 }
 
 /** An RBF network: k-means centres, least-squares readout, optional end-to-end epochs. */
-export async function trainRbf(modelName: string, flags: TrainFlags): Promise<TrainReport> {
+export async function trainRbf(modelName: string, flags: TrainFlags) {
   const log = logger(flags);
   const data = prepareUnitData(flags.dataset, { testSize: 0.25, seed: flags.seed });
   const nCenters = flags.hidden?.[0] ?? 200;
   const gradientEpochs = flags.epochs ?? 0;
+  // Each k-means iteration on 60,000 images is a 9-GFLOP product; 30 get within a fraction of a percent.
+  const kmeansMaxIter = isImageDataset(flags.dataset) ? 30 : 100;
   const started = performance.now();
   const clf = new RBFClassifier({
-    nCenters, gradientEpochs, learningRate: flags.lr ?? 1e-3, batchSize: flags.batchSize ?? 32,
+    nCenters, gradientEpochs, kmeansMaxIter, learningRate: flags.lr ?? 1e-3, batchSize: flags.batchSize ?? 32,
     randomState: flags.seed, callbacks: flags.quiet ? [] : [new ProgressLogger({ verbose: 1 })],
   }).fit(data.xTrain, data.yTrain);
   const result = {
@@ -74,8 +77,10 @@ export async function trainRbf(modelName: string, flags: TrainFlags): Promise<Tr
   return result;
 }
 
-function accuracySummary(r: TrainReport): string {
-  return `test accuracy: ${(r.testAccuracy as number).toFixed(4)} (${r.model} on ${r.dataset}, ` +
+type Summarized = { model: string; dataset: string; testAccuracy: number; seconds: number };
+
+function accuracySummary(r: Summarized): string {
+  return `test accuracy: ${r.testAccuracy.toFixed(4)} (${r.model} on ${r.dataset}, ` +
     `${r.seconds.toFixed(1)}s)`;
 }
 
@@ -85,8 +90,8 @@ export const CLASSIC_TRAINERS: Record<string, ModelTrainer> = {
       "20 on image data sets; stops after an epoch without mistakes)",
     run: async (model, flags) => {
       const result = await trainPerceptron(model, flags);
-      return { summary: `${accuracySummary(result)}, ${result.converged ? "converged" : "not converged"} after ` +
-        `${String(result.epochs)} epochs`, result };
+      const state = result.converged ? "converged" : "not converged";
+      return { summary: `${accuracySummary(result)}, ${state} after ${result.epochs} epochs`, result };
     },
   },
   rbf: {

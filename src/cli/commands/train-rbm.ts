@@ -10,13 +10,14 @@ import { isImageDataset } from "../image-data.js";
 import { modelMetadata } from "../model-file.js";
 import { imageSide, prepareUnitData, saveFilterGrid, writeMetrics } from "../unit-data.js";
 import type { TrainFlags } from "./train-flags.js";
-import type { ModelTrainer, TrainReport } from "./trainers.js";
+import type { ModelTrainer } from "./trainers.js";
 
 const seconds = (started: number): number => Number(((performance.now() - started) / 1000).toFixed(3));
 
-// 60,000 images in batches of 10 would take minutes an epoch: image data sets get bigger batches, fewer epochs.
+// 60,000 images in batches of 10 take minutes an epoch: image data sets get bigger batches, fewer epochs.
 function rbmDefaults(dataset: string): { epochs: number; batchSize: number; hidden: number } {
-  return isImageDataset(dataset) ? { epochs: 5, batchSize: 64, hidden: 256 } : { epochs: 20, batchSize: 10, hidden: 100 };
+  return isImageDataset(dataset) ? { epochs: 5, batchSize: 64, hidden: 256 }
+    : { epochs: 20, batchSize: 10, hidden: 100 };
 }
 
 /**
@@ -35,7 +36,7 @@ function gibbsChains(rbm: BernoulliRBM, start: Tensor): Tensor {
 }
 
 /** A Bernoulli RBM on [0, 1] features, monitored by reconstruction error and pseudo-likelihood. */
-export async function trainRbm(modelName: string, flags: TrainFlags): Promise<TrainReport> {
+export async function trainRbm(modelName: string, flags: TrainFlags) {
   const log = (line: string): void => { if (!flags.quiet) process.stderr.write(`${line}\n`); };
   const data = prepareUnitData(flags.dataset, { testSize: 0.25, seed: flags.seed });
   const defaults = rbmDefaults(flags.dataset);
@@ -48,8 +49,9 @@ export async function trainRbm(modelName: string, flags: TrainFlags): Promise<Tr
   const last = rbm.history.at(-1)!;
   const result = {
     model: modelName, dataset: data.name, reconstructionError: rbm.reconstructionError(data.xTest),
-    pseudoLogLikelihood: rbm.pseudoLogLikelihood(data.xTest), trainReconstructionError: last.reconstructionError,
-    trainPseudoLogLikelihood: last.pseudoLogLikelihood, hiddenUnits: rbm.nComponents, epochs: rbm.nIter,
+    pseudoLogLikelihood: rbm.pseudoLogLikelihood(data.xTest),
+    trainReconstructionError: last.reconstructionError, trainPseudoLogLikelihood: last.pseudoLogLikelihood,
+    hiddenUnits: rbm.nComponents, epochs: rbm.nIter,
     method: rbm.persistent ? "PCD-1" : "CD-1", seconds: seconds(started),
   };
   if (flags.out) {
@@ -66,16 +68,16 @@ export async function trainRbm(modelName: string, flags: TrainFlags): Promise<Tr
   return result;
 }
 
-/** A DBN (greedy RBM pre-training, then backpropagation), and the same network trained without pre-training. */
-export async function trainDbn(modelName: string, flags: TrainFlags): Promise<TrainReport> {
+/** A DBN (greedy RBM pre-training, then backpropagation) and the same network without pre-training. */
+export async function trainDbn(modelName: string, flags: TrainFlags) {
   const log = (line: string): void => { if (!flags.quiet) process.stderr.write(`${line}\n`); };
   const data = prepareUnitData(flags.dataset, { testSize: 0.25, seed: flags.seed });
   const images = isImageDataset(flags.dataset);
   const defaults = rbmDefaults(flags.dataset);
   const options: DBNOptions = {
     hiddenLayerSizes: flags.hidden ?? [256, 128],
-    pretraining: { nIter: flags.pretrainEpochs ?? defaults.epochs, learningRate: 0.1, batchSize: defaults.batchSize,
-      persistent: flags.persistent ?? false },
+    pretraining: { nIter: flags.pretrainEpochs ?? defaults.epochs, learningRate: 0.1,
+      batchSize: defaults.batchSize, persistent: flags.persistent ?? false },
     epochs: flags.epochs ?? (images ? 5 : 50), optimizer: flags.optimizer ?? "sgd", learningRate: flags.lr,
     batchSize: flags.batchSize ?? 32, randomState: flags.seed, verbose: !flags.quiet,
     callbacks: flags.quiet ? [] : [new ProgressLogger({ verbose: 1 })],
@@ -102,7 +104,8 @@ export async function trainDbn(modelName: string, flags: TrainFlags): Promise<Tr
     const metadata = modelMetadata(data, pretrained.dbn.classes);
     await save(pretrained.dbn.model!, modelPath, { metadata });
     await save(baseline.dbn.model!, baselinePath, { metadata });
-    const filters = saveFilterGrid(join(flags.out, "filters.png"), pretrained.dbn.rbms[0].weight!, { normalize: true });
+    const firstLayer = pretrained.dbn.rbms[0].weight!;
+    const filters = saveFilterGrid(join(flags.out, "filters.png"), firstLayer, { normalize: true });
     log(`wrote ${[modelPath, baselinePath, metricsPath, filters].filter((p) => p !== null).join(", ")}`);
   }
   return result;
@@ -110,19 +113,20 @@ export async function trainDbn(modelName: string, flags: TrainFlags): Promise<Tr
 
 export const RBM_TRAINERS: Record<string, ModelTrainer> = {
   rbm: {
-    description: "Bernoulli RBM on [0, 1] features, CD-1 (--persistent: PCD), --hidden units (default 100), " +
-      "lr 0.05, batches of 10, 20 epochs; writes filters.png and samples.png with --out",
+    description: "Bernoulli RBM on [0, 1] features, CD-1 (--persistent: PCD), --hidden units " +
+      "(default 100), lr 0.05, batches of 10, 20 epochs (image data sets: 256 units, batches of 64, " +
+      "5 epochs); writes filters.png and samples.png with --out",
     run: async (model, flags) => {
       const r = await trainRbm(model, flags);
-      return { result: r, summary: `reconstruction error: ${r.reconstructionError.toFixed(4)}, pseudo-log-likelihood: ` +
-        `${r.pseudoLogLikelihood.toFixed(2)} (${r.model} on the ${r.dataset} test split, ${r.epochs} epochs, ` +
-        `${r.seconds.toFixed(1)}s)` };
+      return { result: r, summary: `reconstruction error: ${r.reconstructionError.toFixed(4)}, ` +
+        `pseudo-log-likelihood: ${r.pseudoLogLikelihood.toFixed(2)} (${r.model} on the ${r.dataset} test ` +
+        `split, ${r.epochs} epochs, ${r.seconds.toFixed(1)}s)` };
     },
   },
   dbn: {
-    description: "deep belief network: RBMs pre-trained greedily (--pretrain-epochs, default 20), unrolled into " +
-      "a sigmoid MLP (--hidden, default 256,128) and fine-tuned (SGD lr 0.1, 50 epochs); also trains it " +
-      "without pre-training for comparison",
+    description: "deep belief network: RBMs pre-trained greedily (--pretrain-epochs, default 20), " +
+      "unrolled into a sigmoid MLP (--hidden, default 256,128) and fine-tuned (SGD lr 0.1, 50 epochs; " +
+      "5 + 5 on image data sets); also trains it without pre-training for comparison",
     run: async (model, flags) => {
       const r = await trainDbn(model, flags);
       return { result: r, summary: `test accuracy: ${r.testAccuracy.toFixed(4)} with pre-training, ` +

@@ -5,6 +5,9 @@ import { IMAGE_MODELS, trainImageModel } from "./train-image.js";
 import type { ModelTrainer, TrainOutcome } from "./trainers.js";
 import { CLASSIC_TRAINERS } from "./train-classic.js";
 import { RBM_TRAINERS } from "./train-rbm.js";
+import { AUTOENCODER_TRAINERS } from "./train-autoencoder.js";
+import { GAN_TRAINERS } from "./train-gan.js";
+import { RNN_TRAINERS } from "./train-rnn.js";
 
 function accuracyLine(r: { model: string; dataset: string; testAccuracy: number; epochs: number; seconds: number }) {
   return `test accuracy: ${r.testAccuracy.toFixed(4)} (${r.model} on ${r.dataset}, ${r.epochs} epochs, ` +
@@ -26,6 +29,9 @@ export const TRAINERS: Record<string, ModelTrainer> = {
   }])),
   ...CLASSIC_TRAINERS,
   ...RBM_TRAINERS,
+  ...AUTOENCODER_TRAINERS,
+  ...GAN_TRAINERS,
+  ...RNN_TRAINERS,
 };
 
 export async function trainCommand(model: string, flags: TrainFlags): Promise<TrainOutcome> {

@@ -5,9 +5,9 @@
  * the backward walks them in reverse with two [batch, hidden] accumulators, then turns the stored
  * gate gradients into dW_hh with one GEMM over all steps.
  *
- * Per step t: hh = h_{t-1}·W_hhᵀ (a GEMM), then one fused kernel (`Backend.recurrentForward`) for
- * the gates and the new state. The input projection x·W_ihᵀ of all steps is one GEMM done by the
- * caller, whose gradient is the stored gate gradients themselves.
+ * Per step t, one backend call (`Backend.recurrentForward`): hh = h_{t-1}·W_hhᵀ (a GEMM), then one
+ * fused kernel for the gates and the new state. The input projection x·W_ihᵀ of all steps is one GEMM
+ * done by the caller, whose gradient is the stored gate gradients themselves.
  */
 import type { Backend, RecurrentCell, RecurrentStep, View } from "../../backend/backend.js";
 import { attach } from "../autograd.js";
@@ -74,7 +74,9 @@ function check(cell: RecurrentCell, x: Tensor, w: Tensor, bias: Tensor | null, h
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
       throw new Error(`${op}: ${name} must have shape ${formatShape(shape)}, got ${formatShape(t.shape)}`);
     }
-    if (t !== mask && t.dtype !== x.dtype) throw new Error(`${op}: ${name} is ${t.dtype}, xProj is ${x.dtype}`);
+    if (t !== mask && t.dtype !== x.dtype) {
+      throw new Error(`${op}: ${name} is ${t.dtype}, xProj is ${x.dtype}`);
+    }
   };
   if (!Number.isInteger(H)) throw new Error(`${op}: xProj's last dimension ${GH} is not a multiple of ${G}`);
   if (x.dtype === "int32") throw new Error(`${op}: expected floating-point tensors, got int32`);
@@ -91,8 +93,8 @@ function check(cell: RecurrentCell, x: Tensor, w: Tensor, bias: Tensor | null, h
  * [T + 1 (+ 1 for LSTM), B, H]: rows 0..T the hidden states in time order (row 0 is h0 going forward,
  * row T going in reverse), then the final cell state of an LSTM. Differentiable in every tensor input.
  */
-export function recurrentScan(cell: RecurrentCell, xProj: Tensor, wHh: Tensor, bias: Tensor | null, h0: Tensor,
-  c0: Tensor | null, options: RecurrentScanOptions = {}): Tensor {
+export function recurrentScan(cell: RecurrentCell, xProj: Tensor, wHh: Tensor, bias: Tensor | null,
+  h0: Tensor, c0: Tensor | null, options: RecurrentScanOptions = {}): Tensor {
   const maskIn = options.mask ?? null;
   check(cell, xProj, wHh, bias, h0, c0, maskIn);
   const reverse = options.reverse ?? false;
@@ -109,14 +111,13 @@ export function recurrentScan(cell: RecurrentCell, xProj: Tensor, wHh: Tensor, b
   const start = reverse ? T : 0;
   backend.copy(h0._view(), row(states, start, B, H));
   if (cells !== null) backend.copy((c0 as Tensor)._view(), row(cells, start, B, H));
-  // h_prev·W_hhᵀ: W_hh read transposed through its strides, never copied
-  const v = wHh._view();
-  const wT: View = { storage: v.storage, shape: [H, GH], strides: [v.strides[1], v.strides[0]], offset: v.offset };
+  const weight = wHh._view();
   // the backward steps do not read hh, and its scratch block is freed after the forward: they get x
-  const stepAt = (t: number, forward = false): RecurrentStep => {
+  const stepAt = (t: number, first: boolean, forward = false): RecurrentStep => {
     const prev = reverse ? t + 1 : t, next = reverse ? t : t + 1;
     return {
-      cell, batch: B, hidden: H, x: row(x, t, B, GH), hh: forward ? row(hh, 0, B, GH) : row(x, t, B, GH),
+      cell, batch: B, hidden: H, weight, first, x: row(x, t, B, GH),
+      hh: forward ? row(hh, 0, B, GH) : row(x, t, B, GH),
       bias: b === null ? null : row(b, 0, 1, GH), hPrev: row(states, prev, B, H),
       cPrev: maybeRow(cells, prev, B, H), mask: maybeRow(mask, t, 1, B), gates: row(gates, t, B, GH),
       hNext: row(states, next, B, H), cNext: maybeRow(cells, next, B, H), extra: maybeRow(extra, t, B, H),
@@ -124,16 +125,14 @@ export function recurrentScan(cell: RecurrentCell, xProj: Tensor, wHh: Tensor, b
   };
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
-    const step = stepAt(t, true);
-    backend.matmul(step.hPrev, wT, hh._ref.storage);
-    backend.recurrentForward(step);
+    backend.recurrentForward(stepAt(t, k === 0, true));
   }
   hh.dispose();
   if (cells !== null) backend.copy(row(cells, reverse ? 0 : T, B, H), row(states, T + 1, B, H));
   const inputs = [xProj, wHh, h0, ...(bias === null ? [] : [bias]), ...(c0 === null || !lstm ? [] : [c0])];
   return attach(states, `${cell}Scan`, inputs, (g) => {
     const grads = scanBackward({ cell, T, B, H, reverse, states, cells, gates, extra, mask, stepAt },
-      dense(g), wHh, wHh.requiresGrad, bias !== null && bias.requiresGrad);
+      dense(g), wHh.requiresGrad, bias !== null && bias.requiresGrad);
     const out: (Tensor | null)[] = [grads.dX, grads.dW, grads.dH0];
     if (bias !== null) out.push(grads.dBias);
     if (c0 !== null && lstm) out.push(grads.dC0);
@@ -144,13 +143,13 @@ export function recurrentScan(cell: RecurrentCell, xProj: Tensor, wHh: Tensor, b
 interface Saved {
   cell: RecurrentCell; T: number; B: number; H: number; reverse: boolean;
   states: Tensor; cells: Tensor | null; gates: Tensor; extra: Tensor | null; mask: Tensor | null;
-  stepAt: (t: number, forward?: boolean) => RecurrentStep;
+  stepAt: (t: number, first: boolean, forward?: boolean) => RecurrentStep;
 }
 
 interface ScanGrads { dX: Tensor; dW: Tensor | null; dH0: Tensor; dBias: Tensor | null; dC0: Tensor | null }
 
 /** Backpropagation through time over the saved buffers. */
-function scanBackward(s: Saved, g: Tensor, wHh: Tensor, wantW: boolean, wantBias: boolean): ScanGrads {
+function scanBackward(s: Saved, g: Tensor, wantW: boolean, wantBias: boolean): ScanGrads {
   const { T, B, H, reverse, cell } = s;
   const GH = gateCount(cell) * H, dtype = g.dtype, backend = g.backend;
   const dX = empty([T, B, GH], dtype, backend);
@@ -164,13 +163,10 @@ function scanBackward(s: Saved, g: Tensor, wHh: Tensor, wantW: boolean, wantBias
   const dRecurrent = dHh ?? dX;
   for (let k = T - 1; k >= 0; k--) {
     const t = reverse ? T - 1 - k : k;
-    const step = s.stepAt(t);
-    backend.recurrentBackward(step, {
+    backend.recurrentBackward(s.stepAt(t, k === T - 1), {
       dH: dH._view(), dOut: row(g, reverse ? t : t + 1, B, H), dC: dC === null ? null : dC._view(),
       dX: row(dX, t, B, GH), dHh: maybeRow(dHh, t, B, GH),
     });
-    // dh_prev += dGates·W_hh
-    backend.matmul(row(dRecurrent, t, B, GH), wHh._view(), dH._ref.storage, true);
   }
   // the row of h0 itself is not an output of the layer, but a caller may have read it
   const h0Row = row(g, reverse ? T : 0, B, H);
@@ -179,7 +175,9 @@ function scanBackward(s: Saved, g: Tensor, wHh: Tensor, wantW: boolean, wantBias
   if (wantW) {
     // dW_hh = Σ_t dGates_tᵀ·h_{t-1}: one GEMM over all T·B rows
     dW = empty([GH, H], dtype, backend);
-    const flatGrad: View = { storage: dRecurrent._ref.storage, shape: [GH, T * B], strides: [1, GH], offset: 0 };
+    const flatGrad: View = {
+      storage: dRecurrent._ref.storage, shape: [GH, T * B], strides: [1, GH], offset: 0,
+    };
     const prevStates: View = { storage: s.states._ref.storage, shape: [T * B, H], strides: [H, 1],
       offset: (reverse ? 1 : 0) * B * H };
     backend.matmul(flatGrad, prevStates, dW._ref.storage);

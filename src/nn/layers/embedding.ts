@@ -73,13 +73,7 @@ export class Embedding extends Module {
         `(shape ${formatShape(ids.shape)})`);
     }
     const flat = ids.reshape([ids.size]);
-    const values = flat.dataSync();
-    for (let i = 0; i < values.length; i++) {
-      if (values[i] < 0 || values[i] >= this.numEmbeddings) {
-        throw new Error(`${this.label}: token id ${values[i]} (at position ${i} of an input of shape ` +
-          `${formatShape(ids.shape)}) is outside the vocabulary [0, ${this.numEmbeddings})`);
-      }
-    }
+    const values = this.checkIds(ids);
     if (this.maxNorm !== null) this.renormalize(values);
     let out = this.weight.indexSelect(0, flat);
     if (this.paddingIdx !== null) {
@@ -90,6 +84,18 @@ export class Embedding extends Module {
     return out.reshape([...ids.shape, this.embeddingDim]);
   }
 
+  /** The ids in row-major order, after checking each is in the vocabulary (an error names the first not). */
+  checkIds(ids: Tensor): ArrayLike<number> {
+    const values = ids.dataSync();
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] < 0 || values[i] >= this.numEmbeddings) {
+        throw new Error(`${this.label}: token id ${values[i]} (at position ${i} of an input of shape ` +
+          `${formatShape(ids.shape)}) is outside the vocabulary [0, ${this.numEmbeddings})`);
+      }
+    }
+    return values;
+  }
+
   /** PyTorch's `embedding_renorm_`: rows looked up whose norm exceeds maxNorm are scaled to it, in place. */
   private renormalize(ids: ArrayLike<number>): void {
     const rows = [...new Set(Array.from(ids))];
@@ -97,11 +103,14 @@ export class Embedding extends Module {
       const picked = this.weight.indexSelect(0, rows);
       const p = this.normType;
       const norms = (p === Infinity ? picked.abs().max(1) : picked.abs().pow(p).sum(1).pow(1 / p)).dataSync();
-      const scale = Array.from(norms, (n) => (n > (this.maxNorm as number) ? (this.maxNorm as number) / (n + 1e-7) : 1));
+      const maxNorm = this.maxNorm as number;
+      const scale = Array.from(norms, (n) => (n > maxNorm ? maxNorm / (n + 1e-7) : 1));
       if (scale.every((s) => s === 1)) return;
       const factors = fromFlat(scale, [rows.length, 1], this.weight.dtype);
       const scaled = picked.mul(factors);
-      rows.forEach((row, i) => { if (scale[i] !== 1) this.weight.select(0, row).assign(scaled.select(0, i)); });
+      rows.forEach((row, i) => {
+        if (scale[i] !== 1) this.weight.select(0, row).assign(scaled.select(0, i));
+      });
     });
   }
 

@@ -30,7 +30,8 @@ abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
   bias_ih: Parameter | null;
   bias_hh: Parameter | null;
 
-  protected constructor(readonly mode: RecurrentCell, inputSize: number, hiddenSize: number, options: RNNCellOptions) {
+  protected constructor(readonly mode: RecurrentCell, inputSize: number, hiddenSize: number,
+    options: RNNCellOptions) {
     super();
     const type = this.typeName();
     this.inputSize = checkPositiveInt(type, "inputSize", inputSize);
@@ -64,7 +65,8 @@ abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
     const shape = unbatched ? [H] : [B, H];
     const state = (t: Tensor | null, label: string): Tensor => {
       if (t === null) return zeros([B, H], { dtype });
-      const checked = checkState(name, label, t, shape, unbatched ? "hiddenSize" : "batch, hiddenSize", dtype);
+      const what = unbatched ? "hiddenSize" : "batch, hiddenSize";
+      const checked = checkState(name, label, t, shape, what, dtype);
       return unbatched ? checked.unsqueeze(0) : checked;
     };
     const h0 = state(h, "h"), c0 = this.mode === "lstm" ? state(c, "c") : null;
@@ -74,7 +76,8 @@ abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
     let xProj = (unbatched ? x.unsqueeze(0) : x).matmul(this.weight_ih.T);
     if (biases.input !== null) xProj = xProj.add(biases.input);
     const packed = recurrentScan(this.mode, xProj.unsqueeze(0), this.weight_hh, biases.recurrent, h0, c0);
-    const out = (row: number): Tensor => (unbatched ? packed.select(0, row).squeeze(0) : packed.select(0, row));
+    const out = (row: number): Tensor =>
+      (unbatched ? packed.select(0, row).squeeze(0) : packed.select(0, row));
     return [out(1), c0 === null ? null : out(2)];
   }
 
@@ -101,8 +104,10 @@ abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
 export class RNNCell extends CellBase<[Tensor, (Tensor | null)?], Tensor> {
   readonly nonlinearity: RNNNonlinearity;
 
-  constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions & { nonlinearity?: RNNNonlinearity } = {}) {
-    super(cellOf(checkNonlinearity("RNNCell", options.nonlinearity ?? "tanh")), inputSize, hiddenSize, options);
+  constructor(inputSize: number, hiddenSize: number,
+    options: RNNCellOptions & { nonlinearity?: RNNNonlinearity } = {}) {
+    const cell = cellOf(checkNonlinearity("RNNCell", options.nonlinearity ?? "tanh"));
+    super(cell, inputSize, hiddenSize, options);
     this.nonlinearity = options.nonlinearity ?? "tanh";
   }
 

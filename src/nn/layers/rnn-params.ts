@@ -48,7 +48,8 @@ export function makeCellWeights(cell: RecurrentCell, inputSize: number, hiddenSi
  * RNN adds both biases to the same pre-activations, so they go in together; a GRU's b_hn sits inside
  * the reset gate, so only b_hh goes there and b_ih joins the input projection.
  */
-export function splitBiases(cell: RecurrentCell, w: CellWeights): { input: Tensor | null; recurrent: Tensor | null } {
+export function splitBiases(cell: RecurrentCell, w: CellWeights):
+  { input: Tensor | null; recurrent: Tensor | null } {
   if (w.biasIh === null || w.biasHh === null) return { input: null, recurrent: null };
   if (cell === "gru") return { input: w.biasIh, recurrent: w.biasHh };
   return { input: null, recurrent: w.biasIh.add(w.biasHh) };

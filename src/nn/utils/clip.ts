@@ -22,7 +22,9 @@ function gradsOf(op: string, parameters: GradTensors): Tensor[] {
   }
   const grads: Tensor[] = [];
   for (const p of list) {
-    if (!(p instanceof Tensor)) throw new Error(`${op}: expected tensors, got ${p === null ? "null" : typeof p}`);
+    if (!(p instanceof Tensor)) {
+      throw new Error(`${op}: expected tensors, got ${p === null ? "null" : typeof p}`);
+    }
     if (p.grad !== null) grads.push(p.grad);
   }
   return grads;
@@ -36,13 +38,16 @@ function gradsOf(op: string, parameters: GradTensors): Tensor[] {
  * nn.utils.clipGradNorm(model.parameters(), 5);
  * optimizer.step();
  */
-export function clipGradNorm(parameters: GradTensors, maxNorm: number, options: ClipGradNormOptions = {}): number {
+export function clipGradNorm(parameters: GradTensors, maxNorm: number,
+  options: ClipGradNormOptions = {}): number {
   const op = "clipGradNorm";
   if (typeof maxNorm !== "number" || !(maxNorm >= 0)) {
     throw new Error(`${op}: maxNorm must be a number >= 0, got ${String(maxNorm)}`);
   }
   const p = options.normType ?? 2;
-  if (typeof p !== "number" || !(p > 0)) throw new Error(`${op}: normType must be > 0 or Infinity, got ${String(p)}`);
+  if (typeof p !== "number" || !(p > 0)) {
+    throw new Error(`${op}: normType must be > 0 or Infinity, got ${String(p)}`);
+  }
   const grads = gradsOf(op, parameters);
   if (grads.length === 0) return 0;
   // summed in float64 over the raw values: exact enough for any size, and one read per gradient
