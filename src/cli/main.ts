@@ -41,7 +41,8 @@ export function buildProgram(): Command {
   program.command("train")
     .description("train a model on a data set and print its test accuracy")
     .argument("<model>", `model to train: ${Object.keys(TRAINERS).join(", ")}`)
-    .requiredOption("--dataset <name>", `data set: ${datasetNames().join(", ")}`)
+    .requiredOption("--dataset <name>", `data set: ${datasetNames().join(", ")}; ` +
+      "char-lstm: tinyshakespeare or a text file")
     .option("--epochs <n>", "maximum number of epochs (default 100; 5 for image data sets)", parseInteger("--epochs"))
     .option("--batch-size <n>", "mini-batch size (default min(200, samples); 128 for image models)", parseInteger("--batch-size"))
     .option("--lr <x>", "initial learning rate (default 0.01; 1e-3 with adam for image models)", parsePositiveNumber("--lr"))
