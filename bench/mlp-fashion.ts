@@ -5,13 +5,10 @@
  * TensorFlow.js (wasm, cpu). Test accuracy is reported as a sanity check.
  * Writes bench/results/mlp-fashion-<time>.json.
  */
-import { dirname } from "node:path";
-import { packageDataPath } from "../src/data/datasets/package-data.js";
-import { findIdxFiles, searchFolders } from "../src/data/datasets/idx-images.js";
-import { readIdx } from "../src/data/datasets/idx.js";
 import { loadLine, machineLine, writeResult } from "./lib/env.js";
+import { loadFashionData } from "./lib/fashion-data.js";
 import {
-  BATCH, FEATURES, runTfjsMlp, runZendlMlp, type MlpData, type MlpResult, type RunLimits,
+  BATCH, runTfjsMlp, runZendlMlp, type MlpData, type MlpResult, type RunLimits,
 } from "./lib/mlp-runners.js";
 import { useBackend } from "./lib/backend.js";
 import { loadTfjs, runPython, tfjsWasmFeatures } from "./lib/peers.js";
@@ -26,34 +23,6 @@ let TFJS: RunLimits = { ...FULL, budgetSeconds: 20 };
 /** `unavailable`: not installed or not loadable (a peer's normal state); `failed`: zendl broke mid-run. */
 interface Row { result?: MlpResult; name: string; unavailable?: string; failed?: string }
 
-interface Loaded { data: MlpData; files: Record<string, string>; folder: string; note: string }
-
-/** The full set where it is installed; else the shipped subset, repeated to the same number of steps. */
-function loadData(): Loaded {
-  const keys = ["trainImages", "trainLabels", "testImages", "testLabels"] as const;
-  const dataset = {
-    title: "bench/mlp-fashion", folder: "fashion-mnist", howToGet: "apt-get install dataset-fashion-mnist",
-  };
-  let files: Record<string, string>, note = "";
-  try {
-    files = findIdxFiles(dataset, searchFolders("fashion-mnist"), keys);
-  } catch {
-    const subset = [{ path: packageDataPath("fashion-mnist-subset"), why: "shipped subset" }];
-    files = findIdxFiles(dataset, subset, keys);
-    note = "  the full Fashion-MNIST was not found (`apt-get install dataset-fashion-mnist`); the shipped " +
-      "2,000-image subset is repeated to the same number of steps, so accuracies are not comparable";
-  }
-  const pixels = (path: string): Float32Array => Float32Array.from(readIdx(path).data, (v) => v / 255);
-  const labels = (path: string): Int32Array => Int32Array.from(readIdx(path).data);
-  const data = { xTrain: pixels(files.trainImages), yTrain: labels(files.trainLabels),
-    xTest: pixels(files.testImages), yTest: labels(files.testLabels), nTrain: 0, nTest: 0 };
-  data.nTrain = data.yTrain.length;
-  data.nTest = data.yTest.length;
-  if (data.xTrain.length !== data.nTrain * FEATURES) {
-    throw new Error(`bench/mlp-fashion: ${files.trainImages}: images are not 28x28`);
-  }
-  return { data, files, folder: dirname(files.trainImages), note };
-}
 
 function zendlRow(name: string, backend: string, data: MlpData, limits: RunLimits): Row {
   const unavailable = useBackend(backend);
@@ -98,7 +67,7 @@ async function main(): Promise<number> {
   console.log(`Fashion-MNIST MLP 784-256-10 ReLU, Adam lr 1e-3, batch 128, cross-entropy; ${EPOCHS} epochs ` +
     `(time-boxed for slow implementations), first ${WARMUP} steps untimed`);
   console.log(machineLine());
-  const { data, files, folder, note } = loadData();
+  const { data, files, folder, note } = loadFashionData("bench/mlp-fashion");
   console.log(`data: ${data.nTrain} training and ${data.nTest} test images from ${folder}`);
   if (note) console.log(note);
   if (data.nTrain < FULL_TRAIN) {

@@ -36,22 +36,23 @@ export function checkDataset(name: string): void {
  * Image data sets keep their own train/test parts (the split is then unused), flattened to rows.
  */
 export function prepareDataset(name: string, split = { testSize: 0.25, seed: 0 }): PreparedData {
-  checkDataset(name);
-  let parts: [Tensor, Tensor, Tensor, Tensor];
-  let numClasses: number;
-  if (isImageDataset(name)) {
-    const raw = loadImageDataset(name, true);
-    parts = [raw.xTrain, raw.xTest, raw.yTrain, raw.yTest];
-    numClasses = IMAGE_DATASETS[name].numClasses;
-  } else {
-    const { x, y } = DATASETS[name].load();
-    parts = trainTestSplit(x, y, { testSize: split.testSize, seed: split.seed });
-    numClasses = DATASETS[name].numClasses;
-  }
+  const { parts, numClasses } = splitDataset(name, split);
   const [xTrainRaw, xTestRaw, yTrain, yTest] = parts;
   const scaler = new StandardScaler().fit(xTrainRaw);
   return {
     name, xTrain: scaler.transform(xTrainRaw), xTest: scaler.transform(xTestRaw), yTrain, yTest, scaler,
     numClasses, split,
   };
+}
+
+/** The raw [xTrain, xTest, yTrain, yTest] of a data set: its own parts for images, else a seeded split. */
+export function splitDataset(name: string, split: { testSize: number; seed: number }):
+  { parts: [Tensor, Tensor, Tensor, Tensor]; numClasses: number } {
+  checkDataset(name);
+  if (isImageDataset(name)) {
+    const raw = loadImageDataset(name, true);
+    return { parts: [raw.xTrain, raw.xTest, raw.yTrain, raw.yTest], numClasses: IMAGE_DATASETS[name].numClasses };
+  }
+  const { x, y } = DATASETS[name].load();
+  return { parts: trainTestSplit(x, y, split), numClasses: DATASETS[name].numClasses };
 }

@@ -1,12 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Tensor } from "../core/tensor.js";
-import { trainTestSplit } from "../data/split.js";
 import { StandardScaler } from "../data/transforms.js";
 import { saveImageGrid } from "../io/png.js";
 import { writeFileAtomicSync } from "../io/safetensors.js";
-import { DATASETS, checkDataset, type PreparedData } from "./datasets.js";
-import { IMAGE_DATASETS, isImageDataset, loadImageDataset } from "./image-data.js";
+import { splitDataset, type PreparedData } from "./datasets.js";
 
 // The largest raw feature value of each data set: digits pixels are 0..16, Fashion-MNIST is already [0, 1].
 const RAW_MAXIMUM: Record<string, number> = { digits: 16 };
@@ -18,18 +16,7 @@ const RAW_MAXIMUM: Record<string, number> = { digits: 16 };
  * `modelMetadata` are evaluated by `zendl evaluate` on the same inputs.
  */
 export function prepareUnitData(name: string, split = { testSize: 0.25, seed: 0 }): PreparedData {
-  checkDataset(name);
-  let parts: [Tensor, Tensor, Tensor, Tensor];
-  let numClasses: number;
-  if (isImageDataset(name)) {
-    const raw = loadImageDataset(name, true);
-    parts = [raw.xTrain, raw.xTest, raw.yTrain, raw.yTest];
-    numClasses = IMAGE_DATASETS[name].numClasses;
-  } else {
-    const { x, y } = DATASETS[name].load();
-    parts = trainTestSplit(x, y, { testSize: split.testSize, seed: split.seed });
-    numClasses = DATASETS[name].numClasses;
-  }
+  const { parts, numClasses } = splitDataset(name, split);
   const maximum = RAW_MAXIMUM[name] ?? 1;
   const features = parts[0].shape[1];
   const scaler = StandardScaler.fromJSON({ type: "StandardScaler", withMean: true, withStd: true,
