@@ -1,8 +1,8 @@
 /**
  * Training throughput of a small CNN on Fashion-MNIST: zd.models.cnn (conv3×3(32)–ReLU–maxpool2–
  * conv3×3(64)–ReLU–maxpool2–fc128–ReLU–fc10), Adam (lr 1e-3), batch 128, mean cross-entropy;
- * samples per second over up to one epoch of the 60,000 training images after a short warm-up, for zendl (wasm),
- * PyTorch (2 threads, and 1: on a busy 2-core machine its OpenMP threads can lose to one) and
+ * samples per second over up to one epoch of the 60,000 training images after a short warm-up, for
+ * zendl (wasm), PyTorch (2 threads, and 1: on a busy 2-core machine its OpenMP threads can lose to one) and
  * TensorFlow.js (cpu; its wasm backend has no Conv2DBackpropFilter kernel, so it cannot train a
  * convolution: the run says so). Then each layer's forward, backward-input and backward-weight time on
  * one batch, for zendl and PyTorch, with the slowest named.
@@ -66,7 +66,8 @@ function printLayers(ours: LayerTiming[], torch: PeerLayers | null): string {
       ms(l.backwardInputMs), ms(l.backwardWeightMs), ms(total(l)), ms(torch?.[i]?.forwardMs),
       ms(torch?.[i]?.backwardInputMs), ms(torch?.[i]?.backwardWeightMs)]));
   const kernels = ours.flatMap((l) => ([["forward", l.forwardMs], ["backward-input", l.backwardInputMs],
-    ["backward-weight", l.backwardWeightMs]] as const).map(([pass, t]) => ({ what: `${l.layer} ${pass}`, t })));
+    ["backward-weight", l.backwardWeightMs]] as const)
+    .map(([pass, t]) => ({ what: `${l.layer} ${pass}`, t })));
   const slowest = kernels.reduce((a, b) => ((b.t ?? 0) > (a.t ?? 0) ? b : a));
   const sum = ours.reduce((s, l) => s + total(l), 0);
   const line = `slowest: ${slowest.what}, ${ms(slowest.t)} ms of ${ms(sum)} ms for all layers`;
@@ -77,7 +78,8 @@ function printLayers(ours: LayerTiming[], torch: PeerLayers | null): string {
 async function main(): Promise<number> {
   const started = performance.now();
   console.log("Fashion-MNIST CNN conv32-pool-conv64-pool-fc128-fc10, Adam lr 1e-3, batch 128, " +
-    `cross-entropy; up to ${EPOCHS} epoch, ${FULL.budgetSeconds} s timed at most, first ${WARMUP} steps untimed`);
+    `cross-entropy; up to ${EPOCHS} epoch, ${FULL.budgetSeconds} s timed at most, ` +
+    `first ${WARMUP} steps untimed`);
   console.log(machineLine());
   const { data, files, folder, note } = loadFashionData("bench/cnn");
   console.log(`data: ${data.nTrain} training and ${data.nTest} test images from ${folder}`);

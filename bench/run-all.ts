@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark in sequence, each in its own process (no shared JIT, heap, worker
  * threads or tfjs state between them), one table each, results in bench/results/.
- *   node dist/bench/run-all.js [name ...]     names: gemm mlp-fashion digits-mlp overhead char-lstm cnn (default: all)
+ *   node dist/bench/run-all.js [name ...]
+ *     names: gemm mlp-fashion digits-mlp overhead char-lstm cnn (default: all)
  */
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";

@@ -12,17 +12,24 @@ export { manualSeed, Generator } from "./core/random.js";
 export { noGrad, enableGrad, isGradEnabled, type BackwardOptions } from "./core/autograd.js";
 export { memory, tidy, keep, keepReachable, type MemoryInfo } from "./core/memory.js";
 export { gradcheck, type GradcheckOptions } from "./core/gradcheck.js";
-export { setBackend, getBackend, setMemoryLimit, ready } from "./backend/registry.js";
-export { setNumThreads, getNumThreads } from "./backend/wasm/threads.js";
-export type { Backend, Storage, View } from "./backend/backend.js";
 export {
-  add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, neg, exp, log, log1p, expm1, sqrt, rsqrt,
-  abs, sign, reciprocal, sin, cos, erf, floor, ceil, round, clamp, relu, sigmoid, tanh, leakyRelu, elu, softplus, cast,
+  setBackend, getBackend, setMemoryLimit, ready, registerBackend, backendFallbackReason,
+} from "./backend/registry.js";
+export { setNumThreads, getNumThreads } from "./backend/wasm/threads.js";
+export { REQUIRED_PRIMITIVES, hasKernels } from "./backend/backend.js";
+export type {
+  Backend, Storage, View, RequiredPrimitives, OptionalKernels, BackendServices, UnaryOp, BinaryOp, ReduceOp,
+  ArgReduceOp,
+} from "./backend/backend.js";
+export {
+  add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, neg, exp, log, log1p, expm1, sqrt,
+  rsqrt, abs, sign, reciprocal, sin, cos, erf, floor, ceil, round, clamp, relu, sigmoid, tanh, leakyRelu, elu,
+  softplus, cast,
 } from "./core/ops/elementwise.js";
 export { sum, max, min, prod, argmax, argmin } from "./core/ops/reduce.js";
 export {
-  reshape, view, flatten, permute, transpose, squeeze, unsqueeze, expand, slice, select, split, chunk, concat, stack,
-  contiguous, clone,
+  reshape, view, flatten, permute, transpose, squeeze, unsqueeze, expand, slice, select, split, chunk, concat,
+  stack, contiguous, clone,
 } from "./core/ops/movement.js";
 export { gather, indexSelect } from "./core/ops/indexing.js";
 export { matmul } from "./core/ops/matmul.js";
@@ -35,10 +42,13 @@ export * as data from "./data/index.js";
 export * as models from "./models/index.js";
 export * as metrics from "./train/metrics-index.js";
 export * as callbacks from "./train/callbacks.js";
-export { fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction } from "./train/fit.js";
+export {
+  fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction,
+} from "./train/fit.js";
 export type { TrainEvent, Logs } from "./train/events.js";
 export {
-  fitSequence, evaluateSequence, detachState, type FitSequenceOptions, type SequenceModel, type RecurrentState,
+  fitSequence, evaluateSequence, detachState, type FitSequenceOptions, type SequenceModel,
+  type RecurrentState,
 } from "./train/tbptt.js";
 export * from "./io/checkpoint.js";
 export {

@@ -1,8 +1,9 @@
-// Binary elementwise kernels over broadcast views, and `where`. Op codes follow BinaryOp in
-// src/backend/backend.ts. Strides are in elements; a broadcast operand has stride 0. The output is
+// Binary elementwise kernels over broadcast views, and `where`. Op codes come from the shared table
+// src/backend/opcodes.ts. Strides are in elements; a broadcast operand has stride 0. The output is
 // contiguous. Rows of the last dimension get a loop per layout (both contiguous, one side broadcast,
 // anything else by lane gathers); outer dimensions are walked by an odometer kept in `meta`.
 import { jsPow } from "./elementwise";
+import { Binary } from "../../src/backend/opcodes";
 
 /** Four elements from p with stride s (0: one element broadcast, 1: contiguous, else gathered). */
 @inline export function gather4(p: usize, s: i32): v128 {
@@ -125,19 +126,19 @@ import { jsPow } from "./elementwise";
  */
 export function binary_f32(op: i32, nd: i32, meta: usize, a: usize, b: usize, out: usize): void {
   switch (op) {
-    case 0: walk<Add>(nd, meta, a, b, out); break;
-    case 1: walk<Sub>(nd, meta, a, b, out); break;
-    case 2: walk<Mul>(nd, meta, a, b, out); break;
-    case 3: walk<Div>(nd, meta, a, b, out); break;
-    case 4: walk<Pow>(nd, meta, a, b, out); break;
-    case 5: walk<Max>(nd, meta, a, b, out); break;
-    case 6: walk<Min>(nd, meta, a, b, out); break;
-    case 7: walk<Eq>(nd, meta, a, b, out); break;
-    case 8: walk<Ne>(nd, meta, a, b, out); break;
-    case 9: walk<Lt>(nd, meta, a, b, out); break;
-    case 10: walk<Le>(nd, meta, a, b, out); break;
-    case 11: walk<Gt>(nd, meta, a, b, out); break;
-    case 12: walk<Ge>(nd, meta, a, b, out); break;
+    case Binary.add: walk<Add>(nd, meta, a, b, out); break;
+    case Binary.sub: walk<Sub>(nd, meta, a, b, out); break;
+    case Binary.mul: walk<Mul>(nd, meta, a, b, out); break;
+    case Binary.div: walk<Div>(nd, meta, a, b, out); break;
+    case Binary.pow: walk<Pow>(nd, meta, a, b, out); break;
+    case Binary.maximum: walk<Max>(nd, meta, a, b, out); break;
+    case Binary.minimum: walk<Min>(nd, meta, a, b, out); break;
+    case Binary.eq: walk<Eq>(nd, meta, a, b, out); break;
+    case Binary.ne: walk<Ne>(nd, meta, a, b, out); break;
+    case Binary.lt: walk<Lt>(nd, meta, a, b, out); break;
+    case Binary.le: walk<Le>(nd, meta, a, b, out); break;
+    case Binary.gt: walk<Gt>(nd, meta, a, b, out); break;
+    case Binary.ge: walk<Ge>(nd, meta, a, b, out); break;
     default: unreachable();
   }
 }
@@ -145,17 +146,17 @@ export function binary_f32(op: i32, nd: i32, meta: usize, a: usize, b: usize, ou
 /** Int32 binary op (int32 in, int32 out); returns 0 for ops whose result is not int32 (div, pow). */
 export function binary_i32(op: i32, nd: i32, meta: usize, a: usize, b: usize, out: usize): i32 {
   switch (op) {
-    case 0: walk<IAdd>(nd, meta, a, b, out); return 1;
-    case 1: walk<ISub>(nd, meta, a, b, out); return 1;
-    case 2: walk<IMul>(nd, meta, a, b, out); return 1;
-    case 5: walk<IMax>(nd, meta, a, b, out); return 1;
-    case 6: walk<IMin>(nd, meta, a, b, out); return 1;
-    case 7: walk<IEq>(nd, meta, a, b, out); return 1;
-    case 8: walk<INe>(nd, meta, a, b, out); return 1;
-    case 9: walk<ILt>(nd, meta, a, b, out); return 1;
-    case 10: walk<ILe>(nd, meta, a, b, out); return 1;
-    case 11: walk<IGt>(nd, meta, a, b, out); return 1;
-    case 12: walk<IGe>(nd, meta, a, b, out); return 1;
+    case Binary.add: walk<IAdd>(nd, meta, a, b, out); return 1;
+    case Binary.sub: walk<ISub>(nd, meta, a, b, out); return 1;
+    case Binary.mul: walk<IMul>(nd, meta, a, b, out); return 1;
+    case Binary.maximum: walk<IMax>(nd, meta, a, b, out); return 1;
+    case Binary.minimum: walk<IMin>(nd, meta, a, b, out); return 1;
+    case Binary.eq: walk<IEq>(nd, meta, a, b, out); return 1;
+    case Binary.ne: walk<INe>(nd, meta, a, b, out); return 1;
+    case Binary.lt: walk<ILt>(nd, meta, a, b, out); return 1;
+    case Binary.le: walk<ILe>(nd, meta, a, b, out); return 1;
+    case Binary.gt: walk<IGt>(nd, meta, a, b, out); return 1;
+    case Binary.ge: walk<IGe>(nd, meta, a, b, out); return 1;
     default: return 0;
   }
 }

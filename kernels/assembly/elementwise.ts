@@ -1,8 +1,9 @@
-// Unary elementwise kernels over contiguous float32 / int32 data (out may alias x). Op codes follow
-// the order of UnaryOp in src/backend/backend.ts (UNARY_CODES in src/backend/wasm/elementwise.ts).
+// Unary elementwise kernels over contiguous float32 / int32 data (out may alias x). Op codes come from
+// the one table in src/backend/opcodes.ts, which the TypeScript side reads too.
 // Each op is a tiny class whose method the generic loops inline: `changetype<O>(0)` gives a typed
 // null whose methods are static calls, so every op gets its own loop with no dispatch per element.
 import { fmadd, verf, vexp, vlog, vsigmoid, vtanh } from "./vmath";
+import { Unary } from "../../src/backend/opcodes";
 
 @inline function splat(x: f32): v128 {
   return f32x4.splat(x);
@@ -101,40 +102,40 @@ export function jsPow(x: f64, y: f64): f64 {
   return Math.pow(x, y);
 }
 
-/** Float32 unary op `op` (a UnaryOp code) on n contiguous elements; p0/p1 as in UNARY_PARAMS. */
+/** Float32 unary op `op` (a `Unary` code) on n contiguous elements; p0/p1 as in UNARY_PARAMS. */
 export function unary_f32(op: i32, x: usize, out: usize, n: i32, p0: f64, p1: f64): void {
   const a = splat(<f32>p0), b = splat(<f32>p1);
   switch (op) {
-    case 0: mapVector<Neg>(x, out, n, a, b); break;
-    case 1: mapVector<Exp>(x, out, n, a, b); break;
-    case 2: mapVector<Log>(x, out, n, a, b); break;
-    case 3: mapScalar<Log1p>(x, out, n, p0, p1); break;
-    case 4: mapScalar<Expm1>(x, out, n, p0, p1); break;
-    case 5: mapVector<Sqrt>(x, out, n, a, b); break;
-    case 6: mapVector<Rsqrt>(x, out, n, a, b); break;
-    case 7: mapVector<Abs>(x, out, n, a, b); break;
-    case 8: mapVector<Sign>(x, out, n, a, b); break;
-    case 9: mapVector<Recip>(x, out, n, a, b); break;
-    case 10: mapVector<Relu>(x, out, n, a, b); break;
-    case 11: mapVector<Sigmoid>(x, out, n, a, b); break;
-    case 12: mapVector<Tanh>(x, out, n, a, b); break;
-    case 13: mapScalar<Sin>(x, out, n, p0, p1); break;
-    case 14: mapScalar<Cos>(x, out, n, p0, p1); break;
-    case 15: mapVector<Erf>(x, out, n, a, b); break;
-    case 16: mapVector<Floor>(x, out, n, a, b); break;
-    case 17: mapVector<Ceil>(x, out, n, a, b); break;
-    case 18: mapVector<Round>(x, out, n, a, b); break;
-    case 19: mapVector<LeakyRelu>(x, out, n, a, b); break;
-    case 20: mapScalar<Elu>(x, out, n, p0, p1); break;
-    case 21: mapVector<Clamp>(x, out, n, a, b); break;
-    case 22:
+    case Unary.neg: mapVector<Neg>(x, out, n, a, b); break;
+    case Unary.exp: mapVector<Exp>(x, out, n, a, b); break;
+    case Unary.log: mapVector<Log>(x, out, n, a, b); break;
+    case Unary.log1p: mapScalar<Log1p>(x, out, n, p0, p1); break;
+    case Unary.expm1: mapScalar<Expm1>(x, out, n, p0, p1); break;
+    case Unary.sqrt: mapVector<Sqrt>(x, out, n, a, b); break;
+    case Unary.rsqrt: mapVector<Rsqrt>(x, out, n, a, b); break;
+    case Unary.abs: mapVector<Abs>(x, out, n, a, b); break;
+    case Unary.sign: mapVector<Sign>(x, out, n, a, b); break;
+    case Unary.reciprocal: mapVector<Recip>(x, out, n, a, b); break;
+    case Unary.relu: mapVector<Relu>(x, out, n, a, b); break;
+    case Unary.sigmoid: mapVector<Sigmoid>(x, out, n, a, b); break;
+    case Unary.tanh: mapVector<Tanh>(x, out, n, a, b); break;
+    case Unary.sin: mapScalar<Sin>(x, out, n, p0, p1); break;
+    case Unary.cos: mapScalar<Cos>(x, out, n, p0, p1); break;
+    case Unary.erf: mapVector<Erf>(x, out, n, a, b); break;
+    case Unary.floor: mapVector<Floor>(x, out, n, a, b); break;
+    case Unary.ceil: mapVector<Ceil>(x, out, n, a, b); break;
+    case Unary.round: mapVector<Round>(x, out, n, a, b); break;
+    case Unary.leakyRelu: mapVector<LeakyRelu>(x, out, n, a, b); break;
+    case Unary.elu: mapScalar<Elu>(x, out, n, p0, p1); break;
+    case Unary.clamp: mapVector<Clamp>(x, out, n, a, b); break;
+    case Unary.powScalar:
       // the common exponents are exact without pow; the rest round pow's double result once
       if (p0 == 2) mapVector<Square>(x, out, n, a, b);
       else if (p0 == 1) mapVector<Identity>(x, out, n, a, b);
       else if (p0 == -1) mapVector<Recip>(x, out, n, a, b);
       else mapScalar<Pow>(x, out, n, p0, p1);
       break;
-    case 23: mapScalar<Softplus>(x, out, n, p0, p1); break;
+    case Unary.softplus: mapScalar<Softplus>(x, out, n, p0, p1); break;
     default: unreachable();
   }
 }
@@ -153,11 +154,11 @@ export function unary_f32(op: i32, x: usize, out: usize, n: i32, p0: f64, p1: f6
 export function unary_i32(op: i32, x: usize, out: usize, n: i32): i32 {
   const z = i32x4.splat(0);
   switch (op) {
-    case 0: mapVector<INeg>(x, out, n, z, z); return 1;
-    case 7: mapVector<IAbs>(x, out, n, z, z); return 1;
-    case 8: mapVector<ISign>(x, out, n, z, z); return 1;
-    case 10: mapVector<IRelu>(x, out, n, z, z); return 1;
-    case 16: case 17: case 18: mapVector<Identity>(x, out, n, z, z); return 1;
+    case Unary.neg: mapVector<INeg>(x, out, n, z, z); return 1;
+    case Unary.abs: mapVector<IAbs>(x, out, n, z, z); return 1;
+    case Unary.sign: mapVector<ISign>(x, out, n, z, z); return 1;
+    case Unary.relu: mapVector<IRelu>(x, out, n, z, z); return 1;
+    case Unary.floor: case Unary.ceil: case Unary.round: mapVector<Identity>(x, out, n, z, z); return 1;
     default: return 0;
   }
 }

@@ -1,7 +1,8 @@
-// Reductions (op codes: 0 sum, 1 max, 2 min, 3 prod) over rows (the last axis, contiguous) and over
-// columns (the leading axis, as a bias gradient), and argmax/argmin. Float sums add blocks in float32
-// vectors and the block sums in double, so a million-element sum keeps about float32 precision (the
-// reference sums in double); max/min propagate NaN as the reference does.
+// Reductions (`Reduce` codes of src/backend/opcodes.ts: sum, max, min, prod) over rows (the last axis,
+// contiguous) and over columns (the leading axis, as a bias gradient), and argmax/argmin. Float sums add
+// blocks in float32 vectors and the block sums in double, so a million-element sum keeps about float32
+// precision (the reference sums in double); max/min propagate NaN as the reference does.
+import { Reduce } from "../../src/backend/opcodes";
 
 /** Rows of a column sum folded in float32 before the block goes into the double accumulator. */
 const COL_BLOCK = 64;
@@ -65,12 +66,12 @@ export function reduce_rows_f32(op: i32, x: usize, rowStride: i32, out: usize, r
   for (let r = 0; r < rows; r++) {
     const p = x + (<usize>(r * rowStride) << 2);
     let v: f32;
-    if (op == 0) v = <f32>sumRow(p, cols);
-    else if (op == 3) {
+    if (op == Reduce.sum) v = <f32>sumRow(p, cols);
+    else if (op == Reduce.prod) {
       let acc: f64 = 1;
       for (let i = 0; i < cols; i++) acc *= <f64>load<f32>(p + (<usize>i << 2));
       v = <f32>acc;
-    } else v = extremeRow(p, cols, op == 2 ? 1 : 0);
+    } else v = extremeRow(p, cols, op == Reduce.min ? 1 : 0);
     store<f32>(out + (<usize>r << 2), v);
   }
 }
@@ -80,11 +81,13 @@ export function reduce_rows_f32(op: i32, x: usize, rowStride: i32, out: usize, r
   let c = 0;
   for (; c + 4 <= cols; c += 4) {
     const o = out + (<usize>c << 2), v = v128.load(row + (<usize>c << 2)), acc = v128.load(o);
-    v128.store(o, op == 0 ? f32x4.add(acc, v) : op == 1 ? f32x4.max(acc, v) : f32x4.min(acc, v));
+    v128.store(o,
+      op == Reduce.sum ? f32x4.add(acc, v) : op == Reduce.max ? f32x4.max(acc, v) : f32x4.min(acc, v));
   }
   for (; c < cols; c++) {
     const o = out + (<usize>c << 2), v = v128.load32_zero(row + (<usize>c << 2)), acc = v128.load32_zero(o);
-    v128.store32_lane(o, op == 0 ? f32x4.add(acc, v) : op == 1 ? f32x4.max(acc, v) : f32x4.min(acc, v), 0);
+    v128.store32_lane(o,
+      op == Reduce.sum ? f32x4.add(acc, v) : op == Reduce.max ? f32x4.max(acc, v) : f32x4.min(acc, v), 0);
   }
 }
 
@@ -95,7 +98,7 @@ export function reduce_rows_f32(op: i32, x: usize, rowStride: i32, out: usize, r
 export function reduce_cols_f32(op: i32, x: usize, rowStride: i32, out: usize, rows: i32, cols: i32,
   acc: usize): void {
   const stride = <usize>(rowStride << 2);
-  if (op == 3) {
+  if (op == Reduce.prod) {
     for (let c = 0; c < cols; c++) {
       let v: f64 = 1;
       for (let r = 0; r < rows; r++) v *= <f64>load<f32>(x + <usize>r * stride + (<usize>c << 2));
@@ -103,8 +106,8 @@ export function reduce_cols_f32(op: i32, x: usize, rowStride: i32, out: usize, r
     }
     return;
   }
-  const init: f32 = op == 0 ? 0 : op == 1 ? -Infinity : Infinity;
-  if (op != 0 || rows <= COL_BLOCK) {
+  const init: f32 = op == Reduce.sum ? 0 : op == Reduce.max ? -Infinity : Infinity;
+  if (op != Reduce.sum || rows <= COL_BLOCK) {
     for (let c = 0; c < cols; c++) store<f32>(out + (<usize>c << 2), init);
     for (let r = 0; r < rows; r++) foldRow(op, x + <usize>r * stride, out, cols);
     return;
@@ -113,7 +116,7 @@ export function reduce_cols_f32(op: i32, x: usize, rowStride: i32, out: usize, r
   for (let r0 = 0; r0 < rows; r0 += COL_BLOCK) {
     memory.copy(out, x + <usize>r0 * stride, <usize>cols << 2);
     const r1 = min(r0 + COL_BLOCK, rows);
-    for (let r = r0 + 1; r < r1; r++) foldRow(0, x + <usize>r * stride, out, cols);
+    for (let r = r0 + 1; r < r1; r++) foldRow(Reduce.sum, x + <usize>r * stride, out, cols);
     for (let c = 0; c < cols; c++) {
       const a = acc + (<usize>c << 3);
       store<f64>(a, load<f64>(a) + <f64>load<f32>(out + (<usize>c << 2)));
@@ -128,21 +131,22 @@ export function reduce_rows_i32(op: i32, x: usize, rowStride: i32, out: usize, r
     const p = x + (<usize>(r * rowStride) << 2);
     let v: i32 = 0;
     if (cols > 0) {
-      let a = op == 0 ? i32x4.splat(0) : v128.load32_splat(p);
+      let a = op == Reduce.sum ? i32x4.splat(0) : v128.load32_splat(p);
       let i = 0;
       for (; i + 4 <= cols; i += 4) {
         const q = v128.load(p + (<usize>i << 2));
-        a = op == 0 ? i32x4.add(a, q) : op == 1 ? i32x4.max_s(a, q) : i32x4.min_s(a, q);
+        a = op == Reduce.sum ? i32x4.add(a, q) : op == Reduce.max ? i32x4.max_s(a, q) : i32x4.min_s(a, q);
       }
       for (; i < cols; i++) {
         const q = v128.load32_splat(p + (<usize>i << 2));
         const one = v128.load32_zero(p + (<usize>i << 2));
-        a = op == 0 ? i32x4.add(a, one) : op == 1 ? i32x4.max_s(a, q) : i32x4.min_s(a, q);
+        a = op == Reduce.sum ? i32x4.add(a, one) : op == Reduce.max ? i32x4.max_s(a, q) : i32x4.min_s(a, q);
       }
       const b = v128.shuffle<i32>(a, a, 2, 3, 0, 1);
-      a = op == 0 ? i32x4.add(a, b) : op == 1 ? i32x4.max_s(a, b) : i32x4.min_s(a, b);
+      a = op == Reduce.sum ? i32x4.add(a, b) : op == Reduce.max ? i32x4.max_s(a, b) : i32x4.min_s(a, b);
       const c = v128.shuffle<i32>(a, a, 1, 0, 3, 2);
-      v = i32x4.extract_lane(op == 0 ? i32x4.add(a, c) : op == 1 ? i32x4.max_s(a, c) : i32x4.min_s(a, c), 0);
+      v = i32x4.extract_lane(
+        op == Reduce.sum ? i32x4.add(a, c) : op == Reduce.max ? i32x4.max_s(a, c) : i32x4.min_s(a, c), 0);
     }
     store<i32>(out + (<usize>r << 2), v);
   }

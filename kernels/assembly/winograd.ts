@@ -167,7 +167,8 @@ function convolve(x: usize, inTotal: i32, ih: i32, iw: i32, top: i32, left: i32,
           for (let ty = 0; ty < th; ty++) {
             for (let tx = 0; tx < tw; tx += 4) {
               const t = b * tiles + ty * tw + tx;
-              inputTiles(at(plane, 2 * ty * wp + 2 * tx), wp, at(v, c * stride + t), xiBytes, min(4, tw - tx));
+              inputTiles(at(plane, 2 * ty * wp + 2 * tx), wp, at(v, c * stride + t), xiBytes,
+                min(4, tw - tx));
             }
           }
         }
@@ -184,8 +185,8 @@ function convolve(x: usize, inTotal: i32, ih: i32, iw: i32, top: i32, left: i32,
           for (let ty = 0; ty < th; ty++) {
             for (let tx = 0; tx < tw; tx += 4) {
               const t = b * tiles + ty * tw + tx;
-              outputTiles(at(m, o * stride + t), xiBytes, bv, at(plane, 2 * ty * ow + 2 * tx), ow, oh - 2 * ty,
-                ow - 2 * tx, min(4, tw - tx), spill);
+              outputTiles(at(m, o * stride + t), xiBytes, bv, at(plane, 2 * ty * ow + 2 * tx), ow,
+                oh - 2 * ty, ow - 2 * tx, min(4, tw - tx), spill);
             }
           }
         }

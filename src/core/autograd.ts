@@ -4,7 +4,8 @@ import { keep, tidy } from "./memory.js";
 import { formatShape, shapesEqual } from "./shape.js";
 
 /** What a backward rule returns: one gradient per input, or null where the input gets none. */
-export type BackwardRule = (gradOutput: Tensor, output: Tensor, inputs: readonly Tensor[]) => (Tensor | null)[];
+export type BackwardRule =
+  (gradOutput: Tensor, output: Tensor, inputs: readonly Tensor[]) => (Tensor | null)[];
 
 /**
  * A node of the graph, stored on the tensor it produced. Rules may keep only the inputs and the
@@ -79,8 +80,9 @@ export function setEngineOps(ops: {
   castTensor = ops.cast;
 }
 
-const RELEASED_MESSAGE = "backward: trying to backward through the graph a second time (its saved tensors were " +
-  "freed after the first backward); pass { retainGraph: true } to the first backward() if you need this";
+const RELEASED_MESSAGE = "backward: trying to backward through the graph a second time " +
+  "(its saved tensors were freed after the first backward); " +
+  "pass { retainGraph: true } to the first backward() if you need this";
 
 /** Reverse-mode sweep from `root`: topological order, then each rule once, gradients summed. */
 export function backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions = {}): void {
@@ -97,8 +99,8 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
     throw new Error(`backward: gradient must be a Tensor of shape ${formatShape(root.shape)}, ` +
       `got ${String(gradient)}`);
   } else if (!shapesEqual(gradient.shape, root.shape)) {
-    throw new Error(`backward: gradient shape ${formatShape(gradient.shape)} does not match the output shape ` +
-      `${formatShape(root.shape)}`);
+    throw new Error(`backward: gradient shape ${formatShape(gradient.shape)} ` +
+      `does not match the output shape ${formatShape(root.shape)}`);
   }
   const order = topologicalOrder(root);
   const run = (): void => {

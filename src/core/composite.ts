@@ -70,7 +70,9 @@ export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
     const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
     return mul(mul(x, 0.5), add(tanh(inner), 1));
   }
-  if (approximate !== "none") throw new Error(`gelu: approximate must be "none" or "tanh", got "${String(approximate)}"`);
+  if (approximate !== "none") {
+    throw new Error(`gelu: approximate must be "none" or "tanh", got "${String(approximate)}"`);
+  }
   return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
 }
 

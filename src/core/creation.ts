@@ -5,6 +5,7 @@ import { dtypeOfArray, isDType } from "./dtype.js";
 import { generatorFor } from "./random.js";
 import { checkShape, formatShape, shapeSize } from "./shape.js";
 import { Tensor, type NestedArray } from "./tensor.js";
+import { checkNonNegativeInt } from "../util/check.js";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -27,7 +28,8 @@ function finish(t: Tensor, options: TensorOptions | undefined): Tensor {
 }
 
 /** @internal A tensor on `backend` holding a copy of `data`. */
-export function fromFlat(data: ArrayLike<number>, shape: readonly number[], dtype: DType, backend = activeBackend()): Tensor {
+export function fromFlat(data: ArrayLike<number>, shape: readonly number[], dtype: DType,
+  backend = activeBackend()): Tensor {
   const t = Tensor._empty(shape, dtype, backend);
   if (data.length > 0) backend.write(t._ref.storage, data);
   return t;
@@ -46,7 +48,9 @@ function inferShape(data: NestedArray): number[] {
 
 function flatten(data: NestedArray, shape: number[], depth: number, out: number[]): void {
   if (depth === shape.length) {
-    if (typeof data !== "number") throw new Error(`tensor: expected a number at depth ${depth}, got ${typeof data}`);
+    if (typeof data !== "number") {
+      throw new Error(`tensor: expected a number at depth ${depth}, got ${typeof data}`);
+    }
     out.push(data);
     return;
   }
@@ -62,7 +66,8 @@ function flatten(data: NestedArray, shape: number[], depth: number, out: number[
  * that is not 1-D). Float32 unless `dtype` says otherwise or a typed array implies it.
  * @example zd.tensor([[1, 2], [3, 4]], { requiresGrad: true })
  */
-export function tensor(data: NestedArray | TypedArray | readonly number[], options: TensorOptions & { shape?: number[] } = {}): Tensor {
+export function tensor(data: NestedArray | TypedArray | readonly number[],
+  options: TensorOptions & { shape?: number[] } = {}): Tensor {
   let flat: ArrayLike<number>;
   let shape: number[];
   let fallback: DType = "float32";
@@ -78,20 +83,24 @@ export function tensor(data: NestedArray | TypedArray | readonly number[], optio
     if (options.shape) {
       const target = checkShape("tensor", options.shape);
       if (shapeSize(target) !== out.length) {
-        throw new Error(`tensor: shape ${formatShape(target)} holds ${shapeSize(target)} elements, data has ${out.length}`);
+        throw new Error(`tensor: shape ${formatShape(target)} holds ${shapeSize(target)} elements, ` +
+          `data has ${out.length}`);
       }
       shape = target;
     }
   }
   if (shapeSize(shape) !== flat.length) {
-    throw new Error(`tensor: shape ${formatShape(shape)} holds ${shapeSize(shape)} elements, data has ${flat.length}`);
+    throw new Error(`tensor: shape ${formatShape(shape)} holds ${shapeSize(shape)} elements, ` +
+      `data has ${flat.length}`);
   }
   return finish(fromFlat(flat, shape, checkDType("tensor", options.dtype, fallback)), options);
 }
 
 /** A tensor of `shape` filled with `value`. */
-export function full(shape: readonly number[], value: number, dtype: DType = "float32", backend?: Backend): Tensor {
-  const t = Tensor._empty(checkShape("full", shape), checkDType("full", dtype, "float32"), backend ?? activeBackend());
+export function full(shape: readonly number[], value: number, dtype: DType = "float32",
+  backend?: Backend): Tensor {
+  const t = Tensor._empty(checkShape("full", shape), checkDType("full", dtype, "float32"),
+    backend ?? activeBackend());
   t.backend.fill(t._view(), value);
   return t;
 }
@@ -133,7 +142,8 @@ export function randn(shape: readonly number[], options?: RandomOptions): Tensor
 }
 
 /** Integers in [low, high), int32 by default. */
-export function randint(low: number, high: number, shape: readonly number[], options?: RandomOptions): Tensor {
+export function randint(low: number, high: number, shape: readonly number[],
+  options?: RandomOptions): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);
   }
@@ -143,7 +153,9 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 /** Values from `start` to `end` (exclusive) by `step`; `arange(n)` is 0..n-1. Int32 when all are integers. */
 export function arange(start: number, end?: number, step = 1, options?: TensorOptions): Tensor {
   if (end === undefined) { end = start; start = 0; }
-  if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a finite nonzero number, got ${step}`);
+  if (step === 0 || !Number.isFinite(step)) {
+    throw new Error(`arange: step must be a finite nonzero number, got ${step}`);
+  }
   if (!Number.isFinite(start) || !Number.isFinite(end)) {
     throw new Error(`arange: start and end must be finite numbers, got start=${start}, end=${end}`);
   }
@@ -151,12 +163,13 @@ export function arange(start: number, end?: number, step = 1, options?: TensorOp
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   const integral = [start, end, step].every(Number.isInteger);
-  return finish(fromFlat(data, [n], checkDType("arange", options?.dtype, integral ? "int32" : "float32")), options);
+  return finish(fromFlat(data, [n], checkDType("arange", options?.dtype, integral ? "int32" : "float32")),
+    options);
 }
 
 /** `steps` evenly spaced values from `start` to `end` inclusive. */
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be an integer >= 0, got ${steps}`);
+  checkNonNegativeInt("linspace", "steps", steps);
   const data = new Float64Array(steps);
   for (let i = 0; i < steps; i++) data[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   return finish(fromFlat(data, [steps], checkDType("linspace", options?.dtype, "float32")), options);

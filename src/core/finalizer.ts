@@ -45,9 +45,6 @@ export function createRegistry<T>(cleanup: (held: T) => void): CleanupRegistry<T
 }
 const registries: CleanupRegistry<unknown>[] = [];
 
-/** True when collection can free storages synchronously (both hooks present). */
-export const canCollectSynchronously = hooks.registry !== null && hooks.gc !== null;
-
 /** Runs the callbacks of every registered object the collector has already found unreachable. */
 export function drainFinalizers(): void {
   for (const r of registries) r.cleanupSome?.();

@@ -17,15 +17,18 @@ export interface GradcheckOptions {
  * Inputs must be float64 tensors; those with requiresGrad are checked. A non-scalar output is
  * reduced with a fixed random weighting so every output element takes part.
  */
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: GradcheckOptions = {}): boolean {
+export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
+  options: GradcheckOptions = {}): boolean {
   const eps = options.eps ?? 1e-6, atol = options.atol ?? 1e-5, rtol = options.rtol ?? 1e-3;
   for (const t of inputs) {
     if (t.requiresGrad && t.dtype !== "float64") {
-      throw new Error(`gradcheck: inputs that require grad must be float64 for exact differences, got ${t.dtype}`);
+      throw new Error("gradcheck: inputs that require grad must be float64 for exact differences, " +
+        `got ${t.dtype}`);
     }
   }
   const probe = noGrad(() => fn(...inputs));
-  const weights = fromFlat(Array.from({ length: probe.size }, (_, i) => Math.cos(1.7 * i + 0.3) + 1.5), probe.shape, "float64");
+  const weights = fromFlat(Array.from({ length: probe.size }, (_, i) => Math.cos(1.7 * i + 0.3) + 1.5),
+    probe.shape, "float64");
   const objective = (): number => noGrad(() => fn(...inputs).mul(weights).sum().item());
   for (const t of inputs) t.grad = null;
   fn(...inputs).mul(weights).sum().backward();
@@ -43,8 +46,8 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
       const numeric = (plus - minus) / (2 * eps);
       if (!(Math.abs(numeric - analytic[i]) <= atol + rtol * Math.abs(numeric))) {
         if (options.raiseException === false) return false;
-        throw new Error(`gradcheck: input ${k} (shape ${formatShape(t.shape)}), element ${i}: numerical gradient ` +
-          `${numeric} but autograd gave ${analytic[i]}`);
+        throw new Error(`gradcheck: input ${k} (shape ${formatShape(t.shape)}), element ${i}: ` +
+          `numerical gradient ${numeric} but autograd gave ${analytic[i]}`);
       }
     }
   }

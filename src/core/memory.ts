@@ -237,7 +237,8 @@ function collectTensors(value: unknown, into: Set<unknown>, seen = new Set<objec
     into.add(value);
     return;
   }
-  const values = Array.isArray(value) ? value : maps && value instanceof Map ? [...value.values()] : Object.values(value);
+  const values = Array.isArray(value) ? value
+    : maps && value instanceof Map ? [...value.values()] : Object.values(value);
   for (const v of values) collectTensors(v, into, seen, maps);
 }
 

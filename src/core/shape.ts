@@ -29,7 +29,9 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 }
 
 export function checkShape(op: string, shape: Shape): number[] {
-  if (!Array.isArray(shape)) throw new Error(`${op}: expected a shape (array of sizes), got ${String(shape)}`);
+  if (!Array.isArray(shape)) {
+    throw new Error(`${op}: expected a shape (array of sizes), got ${String(shape)}`);
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new Error(`${op}: shape ${formatShape(shape)} has an invalid size ${d}; sizes are integers >= 0`);
@@ -73,10 +75,13 @@ export function normalizeAxis(op: string, axis: number, ndim: number): number {
 }
 
 /** `undefined`/`null` means every axis; returns sorted unique axes. */
-export function normalizeAxes(op: string, axes: number | readonly number[] | null | undefined, ndim: number): number[] {
+export function normalizeAxes(op: string, axes: number | readonly number[] | null | undefined,
+  ndim: number): number[] {
   if (axes === undefined || axes === null) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axes === "number" ? [axes] : [...axes];
   const out = list.map((a) => normalizeAxis(op, a, ndim));
-  if (new Set(out).size !== out.length) throw new Error(`${op}: dimension list [${list}] repeats a dimension`);
+  if (new Set(out).size !== out.length) {
+    throw new Error(`${op}: dimension list [${list}] repeats a dimension`);
+  }
   return out.sort((x, y) => x - y);
 }

@@ -85,7 +85,8 @@ export class Tensor {
   get requiresGrad(): boolean { return this._requiresGrad; }
   set requiresGrad(value: boolean) {
     if (value && !isFloat(this.dtype)) {
-      throw new Error(`requiresGrad: only floating-point tensors can require gradients, this one is ${this.dtype}`);
+      throw new Error("requiresGrad: only floating-point tensors can require gradients, " +
+        `this one is ${this.dtype}`);
     }
     if (!value && this._gradFn !== null) {
       throw new Error("requiresGrad: cannot turn off gradients of a computed tensor; use detach()");
@@ -138,7 +139,9 @@ export class Tensor {
     let pos = 0;
     const build = (dim: number): NestedArray[] => {
       const out: NestedArray[] = [];
-      for (let i = 0; i < this.shape[dim]; i++) out.push(dim === this.ndim - 1 ? flat[pos++] : build(dim + 1));
+      for (let i = 0; i < this.shape[dim]; i++) {
+        out.push(dim === this.ndim - 1 ? flat[pos++] : build(dim + 1));
+      }
       return out;
     };
     return build(0);
@@ -146,7 +149,9 @@ export class Tensor {
 
   /** The value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new Error(`item: expected a tensor with one element, got shape ${formatShape(this.shape)}`);
+    if (this.size !== 1) {
+      throw new Error(`item: expected a tensor with one element, got shape ${formatShape(this.shape)}`);
+    }
     return this.dataSync()[0];
   }
 
@@ -159,7 +164,9 @@ export class Tensor {
   }
 
   private assertAlive(): void {
-    if (this._disposed) throw new Error(`tensor of shape ${formatShape(this.shape)} was disposed and cannot be used`);
+    if (this._disposed) {
+      throw new Error(`tensor of shape ${formatShape(this.shape)} was disposed and cannot be used`);
+    }
   }
 
   backward(gradient?: Tensor, options?: BackwardOptions): void { runBackward(this, gradient, options); }
@@ -227,9 +234,15 @@ export class Tensor {
   prod(dim?: number | number[] | null, keepDim = false): Tensor { return red.prod(this, dim, keepDim); }
   argmax(dim?: number, keepDim = false): Tensor { return red.argmax(this, dim, keepDim); }
   argmin(dim?: number, keepDim = false): Tensor { return red.argmin(this, dim, keepDim); }
-  var(dim?: number | number[] | null, options: cp.VarianceOptions = {}): Tensor { return cp.variance(this, dim, options); }
-  std(dim?: number | number[] | null, options: cp.VarianceOptions = {}): Tensor { return cp.std(this, dim, options); }
-  logsumexp(dim?: number | number[] | null, keepDim = false): Tensor { return cp.logsumexp(this, dim, keepDim); }
+  var(dim?: number | number[] | null, options: cp.VarianceOptions = {}): Tensor {
+    return cp.variance(this, dim, options);
+  }
+  std(dim?: number | number[] | null, options: cp.VarianceOptions = {}): Tensor {
+    return cp.std(this, dim, options);
+  }
+  logsumexp(dim?: number | number[] | null, keepDim = false): Tensor {
+    return cp.logsumexp(this, dim, keepDim);
+  }
 
   reshape(shape: readonly number[]): Tensor { return mv.reshape(this, shape); }
   view(shape: readonly number[]): Tensor { return mv.view(this, shape); }
@@ -241,7 +254,9 @@ export class Tensor {
   squeeze(dim?: number | number[]): Tensor { return mv.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return mv.unsqueeze(this, dim); }
   expand(shape: readonly number[]): Tensor { return mv.expand(this, shape); }
-  slice(dim: number, start?: number, end?: number, step = 1): Tensor { return mv.slice(this, dim, start, end, step); }
+  slice(dim: number, start?: number, end?: number, step = 1): Tensor {
+    return mv.slice(this, dim, start, end, step);
+  }
   /** The sub-tensor at `index` along `dim` (that dim removed), as `x[i]` in PyTorch for dim 0. */
   select(dim: number, index: number): Tensor { return mv.select(this, dim, index); }
   /** `x.index(i)` is `x[i]`: the sub-tensor at position i of the first dimension. */
@@ -253,7 +268,8 @@ export class Tensor {
   matmul(other: Tensor): Tensor { return matmul(this, other); }
 
   toString(): string {
-    const grad = this._gradFn ? `, gradFn=${this._gradFn.name}` : this._requiresGrad ? ", requiresGrad=true" : "";
+    const grad = this._gradFn ? `, gradFn=${this._gradFn.name}`
+      : this._requiresGrad ? ", requiresGrad=true" : "";
     const body = this.size <= 100 ? JSON.stringify(this.toArray()) : `<${this.size} elements>`;
     return `tensor(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${grad})`;
   }

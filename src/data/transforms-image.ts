@@ -7,6 +7,7 @@ import { tensor } from "../core/creation.js";
 import { formatShape } from "../core/shape.js";
 import { generatorFor } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
+import { checkInt } from "../util/check.js";
 
 function checkImages(op: string, x: Tensor): [number, number, number, number] {
   if (x.ndim !== 4) {
@@ -82,13 +83,6 @@ export interface RandomCropOptions {
   seed?: number;
 }
 
-function checkNonNegativeInt(op: string, name: string, value: unknown, min: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new Error(`${op}: ${name} must be an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}
-
 /**
  * Pads each image of an [N, C, H, W] batch with `padding` zeros on every side, then cuts a
  * `size` window at a random offset drawn per image (the CIFAR augmentation of He et al., 2016).
@@ -99,13 +93,13 @@ export function randomCrop(x: Tensor, options: RandomCropOptions): Tensor {
   const op = "randomCrop";
   const [n, c, h, w] = checkImages(op, x);
   if (typeof options !== "object" || options === null) throw new Error(`${op}: options.size is required`);
-  const padding = checkNonNegativeInt(op, "padding", options.padding ?? 0, 0);
+  const padding = checkInt(op, "padding", options.padding ?? 0, 0);
   const size = typeof options.size === "number" ? [options.size, options.size] : options.size;
   if (!Array.isArray(size) || size.length !== 2) {
     throw new Error(`${op}: size must be a number or [height, width], got ${JSON.stringify(options.size)}`);
   }
-  const outH = checkNonNegativeInt(op, "size[0]", size[0], 1);
-  const outW = checkNonNegativeInt(op, "size[1]", size[1], 1);
+  const outH = checkInt(op, "size[0]", size[0], 1);
+  const outW = checkInt(op, "size[1]", size[1], 1);
   if (outH > h + 2 * padding || outW > w + 2 * padding) {
     throw new Error(`${op}: size [${outH}, ${outW}] is larger than the padded images ` +
       `[${h + 2 * padding}, ${w + 2 * padding}] (shape ${formatShape(x.shape)}, padding ${padding})`);

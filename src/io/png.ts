@@ -6,6 +6,7 @@
 import pngjs from "pngjs";
 import { Tensor } from "../core/tensor.js";
 import { writeFileAtomicSync } from "./safetensors.js";
+import { checkInt } from "../util/check.js";
 
 const { PNG } = pngjs;
 
@@ -74,9 +75,7 @@ export interface ImageGridOptions {
 export interface ImageGrid { pixels: Uint8Array; width: number; height: number; channels: 1 | 3 }
 
 function checkCount(name: string, value: number, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new Error(`saveImageGrid: ${name} must be an integer >= ${min}, given ${String(value)}`);
-  }
+  checkInt("saveImageGrid", name, value, min);
 }
 
 // Clipped to [0, 1] and rounded; NaN (a diverged generator, say) shows as black rather than aborting a run.

@@ -11,7 +11,9 @@ import { open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 
 export type RawDtype = "float32" | "float64" | "int32";
-export interface RawTensor { dtype: RawDtype; shape: number[]; data: Float32Array | Float64Array | Int32Array }
+export interface RawTensor {
+  dtype: RawDtype; shape: number[]; data: Float32Array | Float64Array | Int32Array;
+}
 export interface SafetensorsContents { tensors: Map<string, RawTensor>; metadata: Record<string, string> }
 
 // Same cap as the reference implementation: a corrupt length field must not make us
@@ -32,7 +34,8 @@ const READ_DTYPES = {
 type FileDtype = keyof typeof READ_DTYPES;
 const SUPPORTED = Object.keys(READ_DTYPES).join(", ");
 
-function arrayTypeFor(dtype: RawDtype): Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor {
+function arrayTypeFor(dtype: RawDtype):
+  Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor {
   return dtype === "float32" ? Float32Array : dtype === "float64" ? Float64Array : Int32Array;
 }
 
@@ -52,35 +55,44 @@ function isShape(value: unknown): value is number[] {
 
 const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-export function encodeSafetensors(tensors: Map<string, RawTensor>, metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(tensors: Map<string, RawTensor>,
+  metadata?: Record<string, string>): Uint8Array {
   // The header is assembled by hand rather than via JSON.stringify(object) because objects
   // hoist integer-like keys ("0", "1") and treat "__proto__" specially; we promise insertion order.
   const parts: string[] = [];
   if (metadata !== undefined && Object.keys(metadata).length > 0) {
     for (const [key, value] of Object.entries(metadata)) {
       if (typeof value !== "string") {
-        throw new Error(`encodeSafetensors: metadata value for "${key}" must be a string, found ${describe(value)}`);
+        throw new Error(`encodeSafetensors: metadata value for "${key}" must be a string, ` +
+          `found ${describe(value)}`);
       }
     }
     parts.push(`${JSON.stringify(METADATA_KEY)}:${JSON.stringify(metadata)}`);
   }
   let offset = 0;
   for (const [name, t] of tensors) {
-    if (name === METADATA_KEY) throw new Error(`encodeSafetensors: "${METADATA_KEY}" is reserved and cannot name a tensor`);
+    if (name === METADATA_KEY) throw new Error(`encodeSafetensors: "${METADATA_KEY}" is reserved ` +
+      "and cannot name a tensor");
     const Ctor = Object.hasOwn(WRITE_TAGS, t.dtype) ? arrayTypeFor(t.dtype) : undefined;
     if (Ctor === undefined) {
-      throw new Error(`encodeSafetensors: tensor "${name}" has dtype ${describe(t.dtype)}; expected float32, float64 or int32`);
+      throw new Error(`encodeSafetensors: tensor "${name}" has dtype ${describe(t.dtype)}; ` +
+        "expected float32, float64 or int32");
     }
     if (!(t.data instanceof Ctor)) {
-      throw new Error(`encodeSafetensors: tensor "${name}" has dtype ${t.dtype} but its data is a ${t.data.constructor.name}, expected ${Ctor.name}`);
+      throw new Error(`encodeSafetensors: tensor "${name}" has dtype ${t.dtype} ` +
+        `but its data is a ${t.data.constructor.name}, expected ${Ctor.name}`);
     }
     if (!isShape(t.shape)) {
-      throw new Error(`encodeSafetensors: tensor "${name}" shape must be non-negative integers, found ${describe(t.shape)}`);
+      throw new Error(`encodeSafetensors: tensor "${name}" shape must be non-negative integers, ` +
+        `found ${describe(t.shape)}`);
     }
     if (product(t.shape) !== t.data.length) {
-      throw new Error(`encodeSafetensors: tensor "${name}" shape [${t.shape.join(", ")}] needs ${product(t.shape)} elements, found ${t.data.length}`);
+      throw new Error(`encodeSafetensors: tensor "${name}" shape [${t.shape.join(", ")}] ` +
+        `needs ${product(t.shape)} elements, found ${t.data.length}`);
     }
-    const entry = { dtype: WRITE_TAGS[t.dtype], shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    const entry = {
+      dtype: WRITE_TAGS[t.dtype], shape: t.shape, data_offsets: [offset, offset + t.data.byteLength],
+    };
     parts.push(`${JSON.stringify(name)}:${JSON.stringify(entry)}`);
     offset += t.data.byteLength;
   }
@@ -125,12 +137,14 @@ export function decodeSafetensors(bytes: Uint8Array, source?: string): Safetenso
   }
   const headerLength = Number(rawLength);
   if (8 + headerLength > bytes.length) {
-    throw fail(`header length ${headerLength} runs past the end of the file (only ${bytes.length - 8} bytes follow the length field)`);
+    throw fail(`header length ${headerLength} runs past the end of the file ` +
+      `(only ${bytes.length - 8} bytes follow the length field)`);
   }
 
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
+    header = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
   } catch (err) {
     throw fail(`header is not valid UTF-8 JSON (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -142,23 +156,31 @@ export function decodeSafetensors(bytes: Uint8Array, source?: string): Safetenso
   const entries: Entry[] = [];
   for (const [name, value] of Object.entries(header)) {
     if (name === METADATA_KEY) {
-      if (!isRecord(value)) throw fail(`expected "${METADATA_KEY}" to be an object of strings, found ${describe(value)}`);
+      if (!isRecord(value)) throw fail(`expected "${METADATA_KEY}" to be an object of strings, ` +
+        `found ${describe(value)}`);
       for (const [key, item] of Object.entries(value)) {
-        if (typeof item !== "string") throw fail(`metadata value for "${key}" must be a string, found ${describe(item)}`);
+        if (typeof item !== "string") throw fail(`metadata value for "${key}" must be a string, ` +
+          `found ${describe(item)}`);
         // defineProperty so a "__proto__" key stays an ordinary entry instead of reparenting the object.
-        Object.defineProperty(metadata, key, { value: item, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(metadata, key,
+          { value: item, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
     const what = `tensor "${name}"`;
     if (!isRecord(value)) throw fail(`expected ${what} to be an object, found ${describe(value)}`);
     const { dtype, shape, data_offsets: offsets } = value;
-    if (typeof dtype !== "string") throw fail(`expected ${what} to have a string "dtype", found ${describe(dtype)}`);
-    if (!Object.hasOwn(READ_DTYPES, dtype)) throw fail(`${what} has unsupported dtype "${dtype}"; supported: ${SUPPORTED}`);
+    if (typeof dtype !== "string") throw fail(`expected ${what} to have a string "dtype", ` +
+      `found ${describe(dtype)}`);
+    if (!Object.hasOwn(READ_DTYPES, dtype)) throw fail(`${what} has unsupported dtype "${dtype}"; ` +
+      `supported: ${SUPPORTED}`);
     const tag = dtype as FileDtype;
-    if (!isShape(shape)) throw fail(`expected ${what} "shape" to be an array of non-negative integers, found ${describe(shape)}`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-      throw fail(`expected ${what} "data_offsets" to be [begin, end] non-negative integers, found ${describe(offsets)}`);
+    if (!isShape(shape)) throw fail(`expected ${what} "shape" to be an array of non-negative integers, ` +
+      `found ${describe(shape)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+      throw fail(`expected ${what} "data_offsets" to be [begin, end] non-negative integers, ` +
+        `found ${describe(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     if (begin > end) throw fail(`${what} data_offsets [${begin}, ${end}] has begin > end`);
@@ -167,7 +189,8 @@ export function decodeSafetensors(bytes: Uint8Array, source?: string): Safetenso
     }
     const expected = product(shape) * READ_DTYPES[tag].size;
     if (expected !== end - begin) {
-      throw fail(`${what} with dtype ${tag} and shape [${shape.join(", ")}] needs ${expected} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}`);
+      throw fail(`${what} with dtype ${tag} and shape [${shape.join(", ")}] needs ${expected} bytes, ` +
+        `but data_offsets [${begin}, ${end}] span ${end - begin}`);
     }
     entries.push({ name, tag, shape, begin, end });
   }
@@ -178,13 +201,15 @@ export function decodeSafetensors(bytes: Uint8Array, source?: string): Safetenso
     const prev = ranges[i - 1]!;
     const cur = ranges[i]!;
     if (cur.begin < prev.end) {
-      throw fail(`tensor "${cur.name}" [${cur.begin}, ${cur.end}] overlaps tensor "${prev.name}" [${prev.begin}, ${prev.end}]`);
+      throw fail(`tensor "${cur.name}" [${cur.begin}, ${cur.end}] overlaps ` +
+        `tensor "${prev.name}" [${prev.begin}, ${prev.end}]`);
     }
   }
 
   const tensors = new Map<string, RawTensor>();
   for (const e of entries) {
-    const data = readData(bytes, dataStart + e.begin, product(e.shape), e.tag, (msg) => fail(`tensor "${e.name}" ${msg}`));
+    const data = readData(bytes, dataStart + e.begin, product(e.shape), e.tag,
+      (msg) => fail(`tensor "${e.name}" ${msg}`));
     tensors.set(e.name, { dtype: READ_DTYPES[e.tag].dtype, shape: e.shape, data });
   }
   return { tensors, metadata };
@@ -217,7 +242,8 @@ function readData(
       }
       return out;
     }
-    case "F16": return Float32Array.from({ length: count }, (_, i) => halfToFloat(view.getUint16(i * 2, true)));
+    case "F16":
+      return Float32Array.from({ length: count }, (_, i) => halfToFloat(view.getUint16(i * 2, true)));
     case "BF16": {
       // bfloat16 is the top half of a float32, so widening is a shift plus a bit reinterpretation.
       const out = new Float32Array(count);

@@ -12,7 +12,7 @@ import { Sequential } from "../nn/layers/container.js";
 import { Conv2d, ConvTranspose2d } from "../nn/layers/conv.js";
 import { Flatten } from "../nn/layers/flatten.js";
 import { Linear } from "../nn/layers/linear.js";
-import { mseLoss } from "../nn/losses.js";
+import { mseLoss } from "../nn/functional/losses.js";
 import { Module, type JsonValue, type ModuleConfig } from "../nn/module.js";
 import { registerModule, type ConfigArgs } from "../nn/registry.js";
 import {

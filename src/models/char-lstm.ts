@@ -14,6 +14,7 @@ import { Linear } from "../nn/layers/linear.js";
 import { LSTM } from "../nn/layers/rnn.js";
 import { Module, type ModuleConfig } from "../nn/module.js";
 import { registerModule, type ConfigArgs } from "../nn/registry.js";
+import { checkNonNegativeInt } from "../util/check.js";
 
 export interface CharLSTMOptions {
   vocabSize: number;
@@ -103,9 +104,7 @@ export interface SampleOptions {
  */
 export function sampleText(model: CharLSTM, vocabulary: CharVocabulary, options: SampleOptions = {}): string {
   const { length = 500, temperature = 1 } = options;
-  if (!Number.isInteger(length) || length < 0) {
-    throw new Error(`sampleText: length must be an integer >= 0, got ${length}`);
-  }
+  checkNonNegativeInt("sampleText", "length", length);
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
     throw new Error(`sampleText: temperature must be a positive number, got ${temperature}`);
   }

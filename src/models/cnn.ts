@@ -10,6 +10,7 @@ import { Flatten } from "../nn/layers/flatten.js";
 import { Linear } from "../nn/layers/linear.js";
 import { BatchNorm2d } from "../nn/layers/norm.js";
 import { AdaptiveAvgPool2d, MaxPool2d } from "../nn/layers/pool.js";
+import { checkPositiveInt } from "../util/check.js";
 
 export interface ImageModelOptions {
   /** Output logits. Default 10. */
@@ -20,12 +21,10 @@ export interface ImageModelOptions {
 
 function checkSizes(model: string, options: ImageModelOptions): { numClasses: number; inChannels: number } {
   const { numClasses = 10, inChannels = 1 } = options;
-  for (const [name, value] of [["numClasses", numClasses], ["inChannels", inChannels]] as const) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`${model}: ${name} must be a positive integer, got ${String(value)}`);
-    }
-  }
-  return { numClasses, inChannels };
+  return {
+    numClasses: checkPositiveInt(model, "numClasses", numClasses),
+    inChannels: checkPositiveInt(model, "inChannels", inChannels),
+  };
 }
 
 /**

@@ -13,7 +13,7 @@ import { Sigmoid } from "../nn/layers/activation.js";
 import { Sequential } from "../nn/layers/container.js";
 import { Linear } from "../nn/layers/linear.js";
 import type { Module } from "../nn/module.js";
-import { crossEntropy } from "../nn/losses-classification.js";
+import { crossEntropy } from "../nn/functional/losses-classification.js";
 import { Adam } from "../optim/adam.js";
 import { SGD } from "../optim/sgd.js";
 import type { Callback } from "../train/callbacks.js";

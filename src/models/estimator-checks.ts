@@ -6,40 +6,10 @@ import { tensor } from "../core/creation.js";
 import { formatShape } from "../core/shape.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
 
-export function checkPositiveInteger(model: string, name: string, value: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new Error(`${model}: ${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
-
-export function checkNonNegativeInteger(model: string, name: string, value: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new Error(`${model}: ${name} must be an integer >= 0, got ${String(value)}`);
-  }
-  return value;
-}
-
-export function checkPositiveNumber(model: string, name: string, value: number): number {
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new Error(`${model}: ${name} must be a finite number > 0, got ${String(value)}`);
-  }
-  return value;
-}
-
-export function checkNonNegativeNumber(model: string, name: string, value: number): number {
-  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
-    throw new Error(`${model}: ${name} must be a finite number >= 0, got ${String(value)}`);
-  }
-  return value;
-}
-
-export function checkFlag(model: string, name: string, value: boolean): boolean {
-  if (typeof value !== "boolean") {
-    throw new Error(`${model}: ${name} must be true or false, got ${String(value)}`);
-  }
-  return value;
-}
+export {
+  checkPositiveInt as checkPositiveInteger, checkNonNegativeInt as checkNonNegativeInteger,
+  checkPositive as checkPositiveNumber, checkNonNegative as checkNonNegativeNumber, checkBoolean as checkFlag,
+} from "../util/check.js";
 
 export function checkSeed(model: string, value: number | undefined): number | undefined {
   if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value))) {

@@ -9,7 +9,7 @@ import { keepReachable, tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import { TensorDataset } from "../data/dataset.js";
 import { DataLoader } from "../data/loader.js";
-import { binaryCrossEntropyWithLogits } from "../nn/losses.js";
+import { binaryCrossEntropyWithLogits } from "../nn/functional/losses.js";
 import { Adam } from "../optim/adam.js";
 import type { GAN } from "./gan.js";
 import { checkBatch, checkNumberIn, checkPositiveInt } from "./generative-common.js";

@@ -6,6 +6,7 @@ import { formatShape } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { checkOneOf, checkPositiveInt } from "../nn/layers/check.js";
 import { Module } from "../nn/module.js";
+import { checkInRange } from "../util/check.js";
 
 export { checkOneOf, checkPositiveInt };
 
@@ -22,12 +23,9 @@ export function checkSizeList(model: string, name: string, value: unknown): numb
   return [...value] as number[];
 }
 
-/** A finite number in [min, max]. */
+/** A number in [min, max]. */
 export function checkNumberIn(model: string, name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number" || !(value >= min && value <= max)) {
-    throw new Error(`${model}: ${name} must be a number in [${min}, ${max}], got ${show(value)}`);
-  }
-  return value;
+  return checkInRange(model, name, value, min, max);
 }
 
 /** An image shape [C, H, W] of positive integers. */

@@ -13,5 +13,7 @@ export { Autoencoder, type AutoencoderOptions, type AutoencoderVariant } from ".
 export { GAN, type GANOptions, type GANVariant } from "./gan.js";
 export { fitGan, type FitGANOptions, type GANEpochLogs, type GANHistory } from "./gan-train.js";
 export { classCoverage, type ClassCoverage } from "./gan-metrics.js";
-export { CharLSTM, sampleText, type CharLSTMOptions, type LSTMState, type SampleOptions } from "./char-lstm.js";
+export {
+  CharLSTM, sampleText, type CharLSTMOptions, type LSTMState, type SampleOptions,
+} from "./char-lstm.js";
 export { SequenceClassifier, type SequenceClassifierOptions } from "./sequence-classifier.js";

@@ -2,7 +2,7 @@ import { noGrad } from "../core/autograd.js";
 import { tensor } from "../core/creation.js";
 import { formatShape } from "../core/shape.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
-import { crossEntropy, mseLoss } from "../nn/losses.js";
+import { crossEntropy, mseLoss } from "../nn/functional/losses.js";
 import { trainTestSplit } from "../data/split.js";
 import { r2Score } from "../train/metrics.js";
 import { BaseMLP, toFeatures, type MLPOptions } from "./mlp.js";
@@ -12,7 +12,9 @@ function toLabels(name: string, y: Tensor | readonly number[], n: number): Int32
   if (values.length !== n) throw new Error(`${name}: X has ${n} samples but y has ${values.length} labels`);
   const out = new Int32Array(values.length);
   values.forEach((v, i) => {
-    if (!Number.isInteger(v)) throw new Error(`${name}: class labels must be integers, got ${v} at index ${i}`);
+    if (!Number.isInteger(v)) {
+      throw new Error(`${name}: class labels must be integers, got ${v} at index ${i}`);
+    }
     out[i] = v;
   });
   return out;
@@ -42,7 +44,9 @@ export class MLPClassifier extends BaseMLP {
     const features = toFeatures("MLPClassifier", x);
     const labels = toLabels("MLPClassifier", y, features.shape[0]);
     this.classes = [...new Set(labels)].sort((a, b) => a - b);
-    if (this.classes.length < 2) throw new Error(`MLPClassifier: y must hold at least 2 classes, got ${this.classes.length}`);
+    if (this.classes.length < 2) {
+      throw new Error(`MLPClassifier: y must hold at least 2 classes, got ${this.classes.length}`);
+    }
     const position = new Map(this.classes.map((c, i) => [c, i]));
     const target = tensor(Int32Array.from(labels, (v) => position.get(v) as number), { dtype: "int32" });
     if (!this.options.earlyStopping) return this.train(features, target, null);
@@ -83,14 +87,17 @@ export class MLPRegressor extends BaseMLP {
   }
 
   protected outputSize(): number { return this.outputs; }
-  protected dataLoss(output: Tensor, target: Tensor): Tensor { return mseLoss(output, target).mul(0.5 * output.shape[1]); }
+  protected dataLoss(output: Tensor, target: Tensor): Tensor {
+    return mseLoss(output, target).mul(0.5 * output.shape[1]);
+  }
   protected validationScore(x: Tensor, y: Tensor): number { return r2Score(this.forward(x), y); }
 
   fit(x: Tensor | NestedArray, y: Tensor | NestedArray): this {
     const features = toFeatures("MLPRegressor", x);
     let target = y instanceof Tensor ? y.float() : tensor(y);
     if (target.shape[0] !== features.shape[0]) {
-      throw new Error(`MLPRegressor: X has ${features.shape[0]} samples but y has shape ${formatShape(target.shape)}`);
+      throw new Error(`MLPRegressor: X has ${features.shape[0]} samples but y has shape ` +
+        `${formatShape(target.shape)}`);
     }
     this.flatTarget = target.ndim === 1;
     if (this.flatTarget) target = target.reshape([-1, 1]);

@@ -48,7 +48,8 @@ type Resolved = Required<Omit<MLPOptions, "randomState">> & { randomState: numbe
 
 function resolve(name: string, o: MLPOptions): Resolved {
   const r: Resolved = {
-    hiddenLayerSizes: o.hiddenLayerSizes ?? [100], activation: o.activation ?? "relu", solver: o.solver ?? "adam",
+    hiddenLayerSizes: o.hiddenLayerSizes ?? [100], activation: o.activation ?? "relu",
+    solver: o.solver ?? "adam",
     alpha: o.alpha ?? 1e-4, batchSize: o.batchSize ?? "auto", learningRate: o.learningRate ?? "constant",
     learningRateInit: o.learningRateInit ?? 1e-3, powerT: o.powerT ?? 0.5, maxIter: o.maxIter ?? 200,
     shuffle: o.shuffle ?? true, randomState: o.randomState, tol: o.tol ?? 1e-4, momentum: o.momentum ?? 0.9,
@@ -64,26 +65,38 @@ function resolve(name: string, o: MLPOptions): Resolved {
   if (!["identity", "logistic", "tanh", "relu"].includes(r.activation)) {
     fail(`activation must be identity, logistic, tanh or relu, got "${r.activation}"`);
   }
-  if (!["sgd", "adam"].includes(r.solver)) fail(`solver must be "sgd" or "adam" (lbfgs is not supported), got "${r.solver}"`);
+  if (!["sgd", "adam"].includes(r.solver)) {
+    fail(`solver must be "sgd" or "adam" (lbfgs is not supported), got "${r.solver}"`);
+  }
   if (!["constant", "invscaling", "adaptive"].includes(r.learningRate)) {
     fail(`learningRate must be constant, invscaling or adaptive, got "${r.learningRate}"`);
   }
   if (!(r.alpha >= 0)) fail(`alpha must be >= 0, got ${r.alpha}`);
   if (!(r.learningRateInit > 0)) fail(`learningRateInit must be > 0, got ${r.learningRateInit}`);
-  if (!Number.isInteger(r.maxIter) || r.maxIter < 1) fail(`maxIter must be a positive integer, got ${r.maxIter}`);
+  if (!Number.isInteger(r.maxIter) || r.maxIter < 1) {
+    fail(`maxIter must be a positive integer, got ${r.maxIter}`);
+  }
   if (r.batchSize !== "auto" && (!Number.isInteger(r.batchSize) || r.batchSize < 1)) {
     fail(`batchSize must be a positive integer or "auto", got ${r.batchSize}`);
   }
   if (!(r.momentum >= 0 && r.momentum <= 1)) fail(`momentum must be in [0, 1], got ${r.momentum}`);
-  if (!(r.validationFraction > 0 && r.validationFraction < 1)) fail(`validationFraction must be in (0, 1), got ${r.validationFraction}`);
-  if (!(r.beta1 >= 0 && r.beta1 < 1) || !(r.beta2 >= 0 && r.beta2 < 1)) fail(`beta1 and beta2 must be in [0, 1)`);
-  if (!Number.isInteger(r.nIterNoChange) || r.nIterNoChange < 1) fail(`nIterNoChange must be a positive integer`);
+  if (!(r.validationFraction > 0 && r.validationFraction < 1)) {
+    fail(`validationFraction must be in (0, 1), got ${r.validationFraction}`);
+  }
+  if (!(r.beta1 >= 0 && r.beta1 < 1) || !(r.beta2 >= 0 && r.beta2 < 1)) {
+    fail(`beta1 and beta2 must be in [0, 1)`);
+  }
+  if (!Number.isInteger(r.nIterNoChange) || r.nIterNoChange < 1) {
+    fail(`nIterNoChange must be a positive integer`);
+  }
   return r;
 }
 
 export function toFeatures(name: string, x: Tensor | NestedArray): Tensor {
   const t = x instanceof Tensor ? x : tensor(x);
-  if (t.ndim !== 2) throw new Error(`${name}: expected X with shape [samples, features], got ${formatShape(t.shape)}`);
+  if (t.ndim !== 2) {
+    throw new Error(`${name}: expected X with shape [samples, features], got ${formatShape(t.shape)}`);
+  }
   return t.dtype === "float32" ? t : t.float();
 }
 
@@ -146,7 +159,8 @@ export abstract class BaseMLP {
     const biases = model.parameters().filter((p) => p.ndim !== 2);
     const groups = [{ params: weights }, { params: biases }];
     const optimizer: Optimizer = o.solver === "sgd"
-      ? new SGD(groups, { lr: o.learningRateInit, momentum: o.momentum, nesterov: o.nesterovsMomentum && o.momentum > 0 })
+      ? new SGD(groups, { lr: o.learningRateInit, momentum: o.momentum,
+        nesterov: o.nesterovsMomentum && o.momentum > 0 })
       : new Adam(groups, { lr: o.learningRateInit, betas: [o.beta1, o.beta2], eps: o.epsilon });
     const alpha = o.alpha;
     const loss = (output: Tensor, yb: Tensor): Tensor => {
@@ -159,7 +173,8 @@ export abstract class BaseMLP {
       return l;
     };
     const scheduleOptions: ScheduleOptions = {
-      optimizer, learningRate: o.learningRate, learningRateInit: o.learningRateInit, powerT: o.powerT, tol: o.tol,
+      optimizer, learningRate: o.learningRate, learningRateInit: o.learningRateInit, powerT: o.powerT,
+      tol: o.tol,
       nIterNoChange: o.nIterNoChange, solver: o.solver, verbose: o.verbose, samplesPerEpoch: n,
       validationScore: validation ? () => this.validationScore(validation[0], validation[1]) : null,
     };
@@ -182,14 +197,16 @@ export abstract class BaseMLP {
     if (!this.model) throw new Error(`${this.estimatorName}: call fit() before predicting`);
     const inFeatures = (this.model.at(0) as Linear).inFeatures;
     if (x.shape[1] !== inFeatures) {
-      throw new Error(`${this.estimatorName}: X has ${x.shape[1]} features, but the model was fitted with ${inFeatures}`);
+      throw new Error(`${this.estimatorName}: X has ${x.shape[1]} features, but the model was fitted with ` +
+        `${inFeatures}`);
     }
     return predict(this.model, x);
   }
 
   /** Weight matrices as scikit-learn's `coefs_` ([in, out] each). */
   get coefs(): Tensor[] {
-    return noGrad(() => (this.model?.parameters() ?? []).filter((p) => p.ndim === 2).map((w) => w.T.contiguous()));
+    return noGrad(() => (this.model?.parameters() ?? []).filter((p) => p.ndim === 2)
+      .map((w) => w.T.contiguous()));
   }
 
   /** Bias vectors as scikit-learn's `intercepts_`. */

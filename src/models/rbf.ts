@@ -9,7 +9,7 @@ import { formatShape } from "../core/shape.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
 import { Sequential } from "../nn/layers/container.js";
 import { Linear } from "../nn/layers/linear.js";
-import { mseLoss } from "../nn/losses.js";
+import { mseLoss } from "../nn/functional/losses.js";
 import { Adam } from "../optim/adam.js";
 import type { Callback } from "../train/callbacks.js";
 import { fit, predict } from "../train/fit.js";

@@ -12,3 +12,11 @@ export interface ModuleConfig {
   args?: { [key: string]: JsonValue };
   children?: ModuleConfig[];
 }
+
+/** The `args` of a config, as read back from JSON. */
+export type ConfigArgs = { readonly [key: string]: JsonValue };
+
+/** A tuple as Python prints it, `(3,)` or `(3, 3)`: layers print their options as PyTorch does. */
+export function pyTuple(values: readonly number[]): string {
+  return values.length === 1 ? `(${values[0]},)` : `(${values.join(", ")})`;
+}

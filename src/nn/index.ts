@@ -7,7 +7,7 @@ export {
 } from "./module.js";
 export { Parameter } from "./parameter.js";
 export * as init from "./init.js";
-export * as functional from "./functional.js";
+export * as functional from "./functional/index.js";
 export { Linear, type LinearOptions } from "./layers/linear.js";
 export { Sequential, ModuleList } from "./layers/container.js";
 export { Flatten } from "./layers/flatten.js";

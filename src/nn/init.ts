@@ -7,6 +7,7 @@ import { fromFlat } from "../core/creation.js";
 import { isFloat } from "../core/dtype.js";
 import { generatorFor, type Generator } from "../core/random.js";
 import { Tensor } from "../core/tensor.js";
+import { checkFinite } from "../util/check.js";
 
 export interface InitOptions {
   /** Seed for this call only; without it the global generator is used. */
@@ -41,12 +42,6 @@ function checkTensor(op: string, t: Tensor, floatOnly = true): void {
   }
 }
 
-function checkNumber(op: string, name: string, value: number): void {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new Error(`${op}: ${name} must be a finite number, got ${String(value)}`);
-  }
-}
-
 function fill(t: Tensor, seed: number | undefined, draw: (g: Generator) => number): Tensor {
   const g = generatorFor(seed);
   const data = new Float64Array(t.size);
@@ -68,7 +63,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case "selu": return 3 / 4;
     case "leakyRelu": {
       const slope = param ?? 0.01;
-      checkNumber("calculateGain", "the negative slope", slope);
+      checkFinite("calculateGain", "the negative slope", slope);
       return Math.sqrt(2 / (1 + slope * slope));
     }
   }
@@ -94,8 +89,8 @@ export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: num
 /** Fills `t` with samples from U(a, b). @example nn.init.uniform(w, -0.1, 0.1) */
 export function uniform(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Tensor {
   checkTensor("uniform", t);
-  checkNumber("uniform", "a", a);
-  checkNumber("uniform", "b", b);
+  checkFinite("uniform", "a", a);
+  checkFinite("uniform", "b", b);
   if (a > b) throw new Error(`uniform: expected a <= b, got a=${a}, b=${b}`);
   return fill(t, options.seed, (g) => a + (b - a) * g.random());
 }
@@ -103,8 +98,8 @@ export function uniform(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Ten
 /** Fills `t` with samples from N(mean, std²). @example nn.init.normal(w, 0, 0.02) */
 export function normal(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
   checkTensor("normal", t);
-  checkNumber("normal", "mean", mean);
-  checkNumber("normal", "std", std);
+  checkFinite("normal", "mean", mean);
+  checkFinite("normal", "std", std);
   if (std < 0) throw new Error(`normal: std must be >= 0, got ${std}`);
   return fill(t, options.seed, (g) => mean + std * g.normal());
 }
@@ -112,7 +107,7 @@ export function normal(t: Tensor, mean = 0, std = 1, options: InitOptions = {}):
 /** Fills `t` with `value`. @example nn.init.constant(bias, 0.1) */
 export function constant(t: Tensor, value: number): Tensor {
   checkTensor("constant", t, false);
-  checkNumber("constant", "value", value);
+  checkFinite("constant", "value", value);
   return t.assign(value);
 }
 
@@ -133,7 +128,7 @@ export function ones(t: Tensor): Tensor {
  */
 export function xavierUniform(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
   checkTensor("xavierUniform", t);
-  checkNumber("xavierUniform", "gain", gain);
+  checkFinite("xavierUniform", "gain", gain);
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   const bound = fanIn + fanOut === 0 ? 0 : Math.sqrt(3) * gain * Math.sqrt(2 / (fanIn + fanOut));
   return fill(t, options.seed, (g) => bound * (2 * g.random() - 1));
@@ -145,7 +140,7 @@ export function xavierUniform(t: Tensor, gain = 1, options: InitOptions = {}): T
  */
 export function xavierNormal(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
   checkTensor("xavierNormal", t);
-  checkNumber("xavierNormal", "gain", gain);
+  checkFinite("xavierNormal", "gain", gain);
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   const std = fanIn + fanOut === 0 ? 0 : gain * Math.sqrt(2 / (fanIn + fanOut));
   return fill(t, options.seed, (g) => std * g.normal());
@@ -158,7 +153,7 @@ function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
     throw new Error(`${op}: mode must be "fanIn" or "fanOut", got "${String(mode)}"`);
   }
   const a = options.a ?? 0;
-  checkNumber(op, "a", a);
+  checkFinite(op, "a", a);
   const fans = calculateFanInAndFanOut(t);
   const fan = mode === "fanIn" ? fans.fanIn : fans.fanOut;
   // Only an empty tensor has a zero fan; PyTorch makes that a no-op, and so does fill().

@@ -21,9 +21,9 @@ import { GRU, LSTM, RNN } from "./layers/rnn.js";
 import { GRUCell, LSTMCell, RNNCell } from "./layers/rnn-cells.js";
 import { Embedding } from "./layers/embedding.js";
 import { Module, type AnyModule, type JsonValue, type ModuleConfig } from "./module.js";
+import type { ConfigArgs } from "./config.js";
 
-/** The `args` of a config, as read back from JSON. */
-export type ConfigArgs = { readonly [key: string]: JsonValue };
+export type { ConfigArgs } from "./config.js";
 
 /** Builds a module from its config's args and its already-built children (containers only). */
 export type ModuleFactory = (args: ConfigArgs, children: AnyModule[]) => AnyModule;
@@ -150,6 +150,7 @@ for (const [type, make] of [
   ["BatchNorm1d", BatchNorm1d.fromConfig], ["BatchNorm2d", BatchNorm2d.fromConfig],
   ["LayerNorm", LayerNorm.fromConfig], ["Dropout2d", Dropout2d.fromConfig],
   ["BasicBlock", BasicBlock.fromConfig], ["InvertedResidual", InvertedResidual.fromConfig],
-  ["RNN", RNN.fromConfig], ["GRU", GRU.fromConfig], ["LSTM", LSTM.fromConfig], ["RNNCell", RNNCell.fromConfig],
+  ["RNN", RNN.fromConfig], ["GRU", GRU.fromConfig], ["LSTM", LSTM.fromConfig],
+  ["RNNCell", RNNCell.fromConfig],
   ["GRUCell", GRUCell.fromConfig], ["LSTMCell", LSTMCell.fromConfig], ["Embedding", Embedding.fromConfig],
 ] as Array<[string, (args: ConfigArgs) => AnyModule]>) registerModule(type, leaf(type, make));

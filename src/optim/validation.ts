@@ -1,63 +1,39 @@
-// Hyper-parameter checks shared by optimizers and schedulers. Each throws an Error whose message
-// starts with `prefix` (e.g. "Adam: " or "SGD: param group 1: ") and names the option and the value.
+// Hyper-parameter checks of optimizers and schedulers: the shared checks of util/check.ts under a
+// prefix such as "Adam: " or "SGD: param group 1: ", plus the checks of option objects.
 
-/** A short, readable rendering of an offending value for error messages. */
-export function describe(value: unknown): string {
-  if (typeof value === "number") return String(value);
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(", ")}]`;
-  return typeof value;
-}
+import * as check from "../util/check.js";
 
-function isNumber(value: unknown): value is number {
-  return typeof value === "number" && !Number.isNaN(value);
-}
+export { describe } from "../util/check.js";
+
+/** "Adam: " or "SGD: param group 1: " as the `where` of util/check.ts. */
+const where = (prefix: string): string => prefix.replace(/:\s*$/, "");
 
 export function checkFinite(prefix: string, key: string, value: unknown): asserts value is number {
-  if (!isNumber(value) || !Number.isFinite(value)) {
-    throw new Error(`${prefix}${key} must be a finite number, got ${describe(value)}`);
-  }
+  check.checkFinite(where(prefix), key, value);
 }
 
 export function checkNonNegative(prefix: string, key: string, value: unknown): asserts value is number {
-  if (!isNumber(value) || value < 0 || value === Infinity) {
-    throw new Error(`${prefix}${key} must be a non-negative number, got ${describe(value)}`);
-  }
+  check.checkNonNegative(where(prefix), key, value);
 }
 
 /** `value` in [low, high) or, with `highInclusive`, [low, high]. */
 export function checkInRange(prefix: string, key: string, value: unknown, low: number, high: number,
   { lowInclusive = true, highInclusive = false } = {}): asserts value is number {
-  const ok = isNumber(value) && (lowInclusive ? value >= low : value > low) &&
-    (highInclusive ? value <= high : value < high);
-  if (!ok) {
-    const range = `${lowInclusive ? "[" : "("}${low}, ${high}${highInclusive ? "]" : ")"}`;
-    throw new Error(`${prefix}${key} must be in ${range}, got ${describe(value)}`);
-  }
+  check.checkInRange(where(prefix), key, value, low, high, { lowInclusive, highInclusive });
 }
 
 export function checkInteger(prefix: string, key: string, value: unknown,
   min: number): asserts value is number {
-  if (!Number.isInteger(value) || (value as number) < min) {
-    const what = min === 1 ? "a positive integer" : min === 0 ? "a non-negative integer"
-      : `an integer >= ${min}`;
-    throw new Error(`${prefix}${key} must be ${what}, got ${describe(value)}`);
-  }
+  check.checkInt(where(prefix), key, value, min);
 }
 
 export function checkBoolean(prefix: string, key: string, value: unknown): asserts value is boolean {
-  if (typeof value !== "boolean") {
-    throw new Error(`${prefix}${key} must be true or false, got ${describe(value)}`);
-  }
+  check.checkBoolean(where(prefix), key, value);
 }
 
 export function checkChoice<T extends string>(prefix: string, key: string, value: unknown,
   choices: readonly T[]): asserts value is T {
-  if (!choices.includes(value as T)) {
-    throw new Error(`${prefix}${key} must be one of ${choices.map((c) => `"${c}"`).join(", ")}, ` +
-      `got ${describe(value)}`);
-  }
+  check.checkOneOf(where(prefix), key, value, choices);
 }
 
 /** Rejects misspelled options (`momentom`) instead of silently ignoring them. */

@@ -1,6 +1,9 @@
 import { SingleBar } from "cli-progress";
 import type { Tensor } from "../core/tensor.js";
-import type { BatchEndEvent, EpochBeginEvent, EpochEndEvent, Logs, TrainBeginEvent, TrainEndEvent } from "./events.js";
+import type {
+  BatchEndEvent, EpochBeginEvent, EpochEndEvent, Logs, TrainBeginEvent, TrainEndEvent,
+} from "./events.js";
+import { checkNonNegativeInt } from "../util/check.js";
 
 /** What `fit` trains: any module with these members (nn.Module has them all). */
 export interface TrainableModel {
@@ -79,7 +82,8 @@ export class ProgressLogger implements Callback {
 
   onEpochEnd(event: EpochEndEvent): void {
     if (this.verbose === 0) return;
-    const line = `epoch ${event.epoch}/${event.epochs} ${formatLogs(event.logs)} (${event.seconds.toFixed(2)}s)`;
+    const line = `epoch ${event.epoch}/${event.epochs} ${formatLogs(event.logs)} ` +
+      `(${event.seconds.toFixed(2)}s)`;
     if (this.bar) {
       this.bar.stop();
       this.bar = null;
@@ -117,11 +121,11 @@ export class EarlyStopping implements Callback {
     this.monitor = options.monitor ?? "valLoss";
     this.minDelta = Math.abs(options.minDelta ?? 0);
     this.patience = options.patience ?? 0;
-    if (!Number.isInteger(this.patience) || this.patience < 0) {
-      throw new Error(`EarlyStopping: patience must be an integer >= 0, got ${options.patience}`);
-    }
+    checkNonNegativeInt("EarlyStopping", "patience", this.patience);
     const mode = options.mode ?? "auto";
-    if (!["min", "max", "auto"].includes(mode)) throw new Error(`EarlyStopping: mode must be min, max or auto, got ${mode}`);
+    if (!["min", "max", "auto"].includes(mode)) {
+      throw new Error(`EarlyStopping: mode must be min, max or auto, got ${mode}`);
+    }
     this.mode = mode === "auto" ? (/acc|score|r2/i.test(this.monitor) ? "max" : "min") : mode;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
   }
@@ -162,7 +166,8 @@ export interface SchedulerLike { step(metric?: number): void }
 
 /** Steps a learning-rate scheduler after every epoch (with the monitored value when given). */
 export class LearningRateScheduler implements Callback {
-  constructor(private readonly scheduler: SchedulerLike, private readonly options: { monitor?: string } = {}) {}
+  constructor(private readonly scheduler: SchedulerLike,
+    private readonly options: { monitor?: string } = {}) {}
 
   onEpochEnd(event: EpochEndEvent): void {
     const monitor = this.options.monitor;

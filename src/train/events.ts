@@ -4,7 +4,9 @@
  */
 export type Logs = Record<string, number>;
 
-export interface TrainBeginEvent { type: "trainBegin"; epochs: number; stepsPerEpoch: number; samples: number }
+export interface TrainBeginEvent {
+  type: "trainBegin"; epochs: number; stepsPerEpoch: number; samples: number;
+}
 export interface EpochBeginEvent { type: "epochBegin"; epoch: number; epochs: number }
 export interface BatchEndEvent {
   type: "batchEnd"; epoch: number; step: number; stepsPerEpoch: number; batchSize: number; loss: number;

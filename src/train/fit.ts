@@ -5,7 +5,9 @@ import { formatShape } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { DataLoader } from "../data/loader.js";
 import { TensorDataset } from "../data/dataset.js";
-import { History, ProgressLogger, type Callback, type TrainableModel, type TrainingContext } from "./callbacks.js";
+import {
+  History, ProgressLogger, type Callback, type TrainableModel, type TrainingContext,
+} from "./callbacks.js";
 import type { Logs, TrainEvent } from "./events.js";
 import { resolveMetric, type Metric, type MetricLike } from "./metrics.js";
 
@@ -32,7 +34,9 @@ export interface FitOptions {
 }
 
 function checkPositiveInteger(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`fit: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`fit: ${name} must be a positive integer, got ${value}`);
+  }
 }
 
 /**
@@ -46,11 +50,13 @@ export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOpt
   const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
   checkPositiveInteger("epochs", epochs);
   checkPositiveInteger("batchSize", batchSize);
-  if (typeof options.loss !== "function") throw new Error("fit: options.loss must be a loss function (output, target) => Tensor");
+  if (typeof options.loss !== "function") {
+    throw new Error("fit: options.loss must be a loss function (output, target) => Tensor");
+  }
   if (!options.optimizer) throw new Error("fit: options.optimizer is required");
   if (x.shape[0] !== y.shape[0]) {
-    throw new Error(`fit: x has ${x.shape[0]} samples (shape ${formatShape(x.shape)}) but y has ${y.shape[0]} ` +
-      `(shape ${formatShape(y.shape)})`);
+    throw new Error(`fit: x has ${x.shape[0]} samples (shape ${formatShape(x.shape)}) ` +
+      `but y has ${y.shape[0]} (shape ${formatShape(y.shape)})`);
   }
   let [xTrain, yTrain] = [x, y];
   let validation = options.validationData;
@@ -64,7 +70,9 @@ export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOpt
   }
   const metrics = (options.metrics ?? []).map(resolveMetric);
   const history = new History();
-  const callbacks: Callback[] = [history, new ProgressLogger({ verbose: options.verbose ?? 1 }), ...(options.callbacks ?? [])];
+  const callbacks: Callback[] = [
+    history, new ProgressLogger({ verbose: options.verbose ?? 1 }), ...(options.callbacks ?? []),
+  ];
   const context: TrainingContext = { model, stopTraining: false };
   const emit = (event: TrainEvent): void => {
     options.onEvent?.(event);
@@ -103,8 +111,8 @@ export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOpt
         const loss = options.loss(output, yb);
         const v = loss.item();
         if (!Number.isFinite(v)) {
-          throw new Error(`fit: the loss became ${v} at epoch ${epoch}, step ${step}; lower the learning rate ` +
-            "or check the inputs for NaN/inf");
+          throw new Error(`fit: the loss became ${v} at epoch ${epoch}, step ${step}; ` +
+            "lower the learning rate or check the inputs for NaN/inf");
         }
         loss.backward();
         options.optimizer.step();
@@ -120,7 +128,8 @@ export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOpt
     const logs: Logs = { loss: lossSum / seen };
     metrics.forEach((m, i) => { logs[m.name] = metricSums[i] / seen; });
     if (validation) {
-      const valLogs = evaluate(model, validation[0], validation[1], { loss: options.loss, metrics, batchSize });
+      const valLogs = evaluate(model, validation[0], validation[1],
+        { loss: options.loss, metrics, batchSize });
       for (const [k, v] of Object.entries(valLogs)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = v;
     }
     emit({ type: "epochEnd", epoch, epochs, logs, seconds: (performance.now() - epochStart) / 1000,
@@ -143,13 +152,16 @@ export function evaluate(model: TrainableModel, x: Tensor, y: Tensor, options: E
   const logs: Logs = {};
   noGrad(() => {
     if (options.loss) logs.loss = options.loss(output, y).item();
-    for (const m of (options.metrics ?? []).map(resolveMetric)) logs[m.name] = m.batchSum(output, y) / x.shape[0];
+    for (const m of (options.metrics ?? []).map(resolveMetric)) {
+      logs[m.name] = m.batchSum(output, y) / x.shape[0];
+    }
   });
   return logs;
 }
 
 /** Model outputs for every sample (batched, eval mode, no graph); the model's mode is restored. */
-export function predict(model: TrainableModel & { training?: boolean }, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+export function predict(model: TrainableModel & { training?: boolean }, x: Tensor,
+  options: { batchSize?: number } = {}): Tensor {
   const batchSize = options.batchSize ?? 256;
   checkPositiveInteger("batchSize", batchSize);
   const wasTraining = model.training ?? true;
@@ -157,7 +169,9 @@ export function predict(model: TrainableModel & { training?: boolean }, x: Tenso
   try {
     return noGrad(() => {
       const outputs: Tensor[] = [];
-      for (let start = 0; start < x.shape[0]; start += batchSize) outputs.push(model.call(x.slice(0, start, start + batchSize)));
+      for (let start = 0; start < x.shape[0]; start += batchSize) {
+        outputs.push(model.call(x.slice(0, start, start + batchSize)));
+      }
       return outputs.length === 1 ? outputs[0] : concat(outputs, 0);
     });
   } finally {

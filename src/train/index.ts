@@ -1,7 +1,9 @@
-export { fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction, type OptimizerLike } from "./fit.js";
+export {
+  fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction, type OptimizerLike,
+} from "./fit.js";
 export {
   History, ProgressLogger, EarlyStopping, LearningRateScheduler, formatLogs,
-  type Callback, type TrainingContext, type TrainableModel, type EarlyStoppingOptions, type ProgressLoggerOptions,
-  type SchedulerLike,
+  type Callback, type TrainingContext, type TrainableModel, type EarlyStoppingOptions,
+  type ProgressLoggerOptions, type SchedulerLike,
 } from "./callbacks.js";
 export * from "./events.js";

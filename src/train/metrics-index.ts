@@ -1,3 +1,4 @@
 export {
-  accuracy, r2Score, accuracyMetric, meanSquaredErrorMetric, meanAbsoluteErrorMetric, type Metric, type MetricLike,
+  accuracy, r2Score, accuracyMetric, meanSquaredErrorMetric, meanAbsoluteErrorMetric,
+  type Metric, type MetricLike,
 } from "./metrics.js";

@@ -46,7 +46,8 @@ export const meanSquaredErrorMetric: Metric = {
 
 export const meanAbsoluteErrorMetric: Metric = {
   name: "mae",
-  batchSum: (output, target) => noGrad(() => output.sub(target.reshape(output.shape)).abs().mean().item() * output.shape[0]),
+  batchSum: (output, target) =>
+    noGrad(() => output.sub(target.reshape(output.shape)).abs().mean().item() * output.shape[0]),
 };
 
 const BUILT_IN: Record<string, Metric> = {
@@ -58,14 +59,17 @@ export type MetricLike = Metric | "accuracy" | "acc" | "mse" | "mae";
 export function resolveMetric(metric: MetricLike): Metric {
   if (typeof metric !== "string") return metric;
   const found = BUILT_IN[metric];
-  if (!found) throw new Error(`fit: unknown metric "${metric}"; expected one of ${Object.keys(BUILT_IN).join(", ")}`);
+  if (!found) {
+    throw new Error(`fit: unknown metric "${metric}"; expected one of ${Object.keys(BUILT_IN).join(", ")}`);
+  }
   return found;
 }
 
 /** R² (coefficient of determination), as scikit-learn's `r2_score` averaged uniformly over outputs. */
 export function r2Score(prediction: Tensor, target: Tensor): number {
   return noGrad(() => {
-    const p = prediction.reshape([prediction.shape[0], -1]), t = target.reshape([target.shape[0], -1]).to(p.dtype);
+    const p = prediction.reshape([prediction.shape[0], -1]);
+    const t = target.reshape([target.shape[0], -1]).to(p.dtype);
     const residual = t.sub(p).square().sum(0);
     const total = t.sub(t.mean(0, true)).square().sum(0);
     const r = residual.dataSync(), s = total.dataSync();

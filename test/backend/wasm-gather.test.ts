@@ -33,7 +33,8 @@ test("wasm indexAdd (indexSelect's backward) matches the reference, repeated ind
   for (const backend of ["wasm", "js"]) {
     zd.setBackend(backend);
     const out: number[] = [];
-    for (const [shape, dim, index] of [[[5, 3], 0, [4, 0, 0, 2]], [[2, 7, 3], 1, [6, 6, 0]], [[4, 9], 1, [8, 8, 1]]] as
+    for (const [shape, dim, index] of
+      [[[5, 3], 0, [4, 0, 0, 2]], [[2, 7, 3], 1, [6, 6, 0]], [[4, 9], 1, [8, 8, 1]]] as
       Array<[number[], number, number[]]>) {
       const x = zd.arange(0, shape.reduce((a, b) => a * b, 1)).float().reshape(shape).requiresGrad_();
       const picked = x.indexSelect(dim, zd.tensor(index, { dtype: "int32" }));
@@ -46,7 +47,8 @@ test("wasm indexAdd (indexSelect's backward) matches the reference, repeated ind
   assert.deepEqual(grads[0], grads[1]);
 });
 
-test("wasm gather and its backward scatterAdd match the reference: every dim, strided input and index, repeats", () => {
+test("wasm gather and its backward scatterAdd match the reference: " +
+  "every dim, strided input and index, repeats", () => {
   const results: number[][] = [];
   for (const backend of ["wasm", "js"]) {
     zd.setBackend(backend);

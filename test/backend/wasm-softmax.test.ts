@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { fastSoftmax, fastSoftmaxBackward } from "../../src/backend/wasm/softmax.js";
 import { assertMatch, floatData, makeView, readAll, reference, variants } from "./wasm-ew-helpers.js";
 
-const SHAPES: Array<[number, number]> = [[0, 5], [3, 0], [1, 1], [2, 3], [4, 4], [3, 5], [7, 7], [5, 31], [2, 1023],
-  [1, 4099], [200, 10]];
+const SHAPES: Array<[number, number]> = [[0, 5], [3, 0], [1, 1], [2, 3], [4, 4], [3, 5], [7, 7], [5, 31],
+  [2, 1023], [1, 4099], [200, 10]];
 
 function block(rows: number, cols: number, seed: number, specials: boolean, offset: number): Float32Array {
   const data = new Float32Array(rows * cols + offset);
@@ -34,13 +34,13 @@ describe("wasm softmax kernels match the reference", () => {
             const xv = makeView(be, spec, x, "float32");
             const out = be.alloc(Math.max(rows * cols, 1), "float32");
             if (fast) assert.ok(fastSoftmax(be as never, xv, rows, cols, out, log));
-            else be.softmax(xv, rows, cols, out, log);
+            else be.softmax!(xv, rows, cols, out, log);
             const y = readAll(be, out, [rows, cols]);
             const yv = { storage: out, shape: [rows, cols], strides: [cols, 1], offset: 0 };
             const gv = makeView(be, spec, g, "float32");
             const dx = be.alloc(Math.max(rows * cols, 1), "float32");
             if (fast) assert.ok(fastSoftmaxBackward(be as never, yv, gv, rows, cols, dx, log));
-            else be.softmaxBackward(yv, gv, rows, cols, dx, log);
+            else be.softmaxBackward!(yv, gv, rows, cols, dx, log);
             return [y, readAll(be, dx, [rows, cols])];
           };
           const [y, dx] = run(reference, false);
@@ -55,9 +55,11 @@ describe("wasm softmax kernels match the reference", () => {
     });
   }
 
-  test("softmax rows sum to one and log-softmax rows log-sum-exp to zero (large logits do not overflow)", () => {
+  test("softmax rows sum to one and log-softmax rows log-sum-exp to zero " +
+    "(large logits do not overflow)", () => {
     for (const [, be] of variants) {
-      const x = makeView(be, { shape: [2, 3] }, Float32Array.from([1000, 1001, 1002, -1000, 0, 1000]), "float32");
+      const x = makeView(be, { shape: [2, 3] }, Float32Array.from([1000, 1001, 1002, -1000, 0, 1000]),
+        "float32");
       const out = be.alloc(6, "float32");
       be.softmax(x, 2, 3, out, false);
       const y = readAll(be, out, [2, 3]);

@@ -15,11 +15,13 @@ function zendl(...args: string[]): { status: number | null; stdout: string; stde
 
 test("train prints test accuracy, a JSON last line, plain progress lines, and writes --out", () => {
   const out = mkdtempSync(join(tmpdir(), "zendl-cli-"));
-  const r = zendl("train", "mlp", "--dataset", "digits", "--epochs", "5", "--seed", "1", "--json", "--out", out);
+  const r = zendl("train", "mlp", "--dataset", "digits", "--epochs", "5", "--seed", "1",
+    "--json", "--out", out);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   const result = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(result).sort(), ["dataset", "epochs", "model", "seconds", "testAccuracy", "trainLoss"]);
+  assert.deepEqual(Object.keys(result).sort(),
+    ["dataset", "epochs", "model", "seconds", "testAccuracy", "trainLoss"]);
   assert.equal(result.model, "mlp");
   assert.equal(result.epochs, 5);
   assert.ok((result.testAccuracy as number) > 0.8);
@@ -31,7 +33,8 @@ test("train prints test accuracy, a JSON last line, plain progress lines, and wr
 
   const evaluated = zendl("evaluate", join(out, "model.safetensors"), "--json");
   assert.equal(evaluated.status, 0, evaluated.stderr);
-  const ev = JSON.parse(evaluated.stdout.trim().split("\n").at(-1)!) as { testAccuracy: number; samples: number };
+  const ev = JSON.parse(evaluated.stdout.trim().split("\n").at(-1)!) as
+    { testAccuracy: number; samples: number };
   assert.equal(ev.samples, 450);
   assert.ok(Math.abs(ev.testAccuracy - (result.testAccuracy as number)) < 1e-9);
 
@@ -48,7 +51,8 @@ test("usage errors print one line and exit with code 2", () => {
   const cases: Array<[string[], RegExp]> = [
     [["train", "resnet9000", "--dataset", "digits"], /unknown model "resnet9000"; available: mlp/],
     [["train", "mlp", "--dataset", "imagenet"], /unknown dataset "imagenet"; available: digits/],
-    [["train", "mlp", "--dataset", "digits", "--epochs", "abc"], /--epochs must be an integer >= 1, got "abc"/],
+    [["train", "mlp", "--dataset", "digits", "--epochs", "abc"],
+      /--epochs must be an integer >= 1, got "abc"/],
     [["train", "mlp", "--dataset", "digits", "--lr", "-1"], /--lr must be a positive number/],
     [["train", "mlp", "--dataset", "digits", "--optimizer", "lion"], /--optimizer must be one of sgd, adam/],
     [["train", "mlp"], /required option '--dataset <name>' not specified/],

@@ -16,7 +16,8 @@ function entryFor(op: string): OpEntry | undefined {
 
 const fixtureCases: Array<[string, FixtureCase]> = [
   ...Object.entries(loadFixture("ops")).map(([k, v]): [string, FixtureCase] => [`ops/${k}`, v]),
-  ...Object.entries(loadFixture("activations")).map(([k, v]): [string, FixtureCase] => [`activations/${k}`, v]),
+  ...Object.entries(loadFixture("activations"))
+    .map(([k, v]): [string, FixtureCase] => [`activations/${k}`, v]),
 ];
 
 /** Runs one fixture case: output = call(inputs), then backward(gradOutput) (or backward() for 0-d). */
@@ -68,15 +69,17 @@ describe("op table: gradcheck (float64)", () => {
 
 describe("op table: coverage", () => {
   test("every fixture op has an entry", () => {
-    const missing = fixtureCases.filter(([, c]) => !NOT_IN_TABLE.has(c.op as string) && !entryFor(c.op as string));
+    const missing = fixtureCases
+      .filter(([, c]) => !NOT_IN_TABLE.has(c.op as string) && !entryFor(c.op as string));
     assert.deepEqual(missing.map(([name]) => name), []);
   });
 
   test("every differentiable op of the brief is in the table", () => {
-    const required = ("add sub mul div pow powScalar maximum minimum where neg exp log log1p expm1 sqrt rsqrt abs " +
-      "reciprocal sin cos erf clamp relu sigmoid tanh leakyRelu elu softplus gelu silu logSigmoid softmax " +
-      "logSoftmax sum mean max min prod var std logsumexp reshape view flatten permute transpose squeeze " +
-      "unsqueeze expand slice select split chunk concat stack gather indexSelect matmul contiguous clone cast").split(" ");
+    const required = ("add sub mul div pow powScalar maximum minimum where neg exp log log1p expm1 sqrt " +
+      "rsqrt abs reciprocal sin cos erf clamp relu sigmoid tanh leakyRelu elu softplus gelu silu " +
+      "logSigmoid softmax logSoftmax sum mean max min prod var std logsumexp reshape view flatten permute " +
+      "transpose squeeze unsqueeze expand slice select split chunk concat stack gather indexSelect matmul " +
+      "contiguous clone cast").split(" ");
     const names = new Set(OP_TABLE.map((e) => e.name));
     assert.deepEqual(required.filter((n) => !names.has(n)), []);
     assert.equal(names.size, OP_TABLE.length, "entry names are unique");

@@ -45,7 +45,8 @@ describe("creation", () => {
     assert.equal(x.dtype, "float64");
     assert.deepEqual(x.toArray(), [[1, 2, 3], [4, 5, 6]]);
     assert.equal(zd.tensor([1.7, -2.2], { dtype: "int32" }).dtype, "int32");
-    assert.deepEqual(zd.tensor([1.7, -2.2], { dtype: "int32" }).toArray(), [1, -2], "int32 truncates toward zero");
+    assert.deepEqual(zd.tensor([1.7, -2.2], { dtype: "int32" }).toArray(), [1, -2],
+      "int32 truncates toward zero");
   });
 
   test("tensor copies its data", () => {
@@ -56,9 +57,12 @@ describe("creation", () => {
   });
 
   test("tensor rejects ragged arrays and wrong shapes", () => {
-    assert.throws(() => zd.tensor([[1, 2], [3]]), /tensor: ragged nested array: expected 2 entries at depth 1/);
-    assert.throws(() => zd.tensor([1, 2, 3], { shape: [2, 2] }), /tensor: shape \[2,2\] holds 4 elements, data has 3/);
-    assert.throws(() => zd.tensor(new Float64Array(3), { shape: [2, 2] }), /tensor: shape \[2,2\] holds 4 elements, data has 3/);
+    assert.throws(() => zd.tensor([[1, 2], [3]]),
+      /tensor: ragged nested array: expected 2 entries at depth 1/);
+    assert.throws(() => zd.tensor([1, 2, 3], { shape: [2, 2] }),
+      /tensor: shape \[2,2\] holds 4 elements, data has 3/);
+    assert.throws(() => zd.tensor(new Float64Array(3), { shape: [2, 2] }),
+      /tensor: shape \[2,2\] holds 4 elements, data has 3/);
     assert.throws(() => zd.tensor([1], { dtype: "int8" as zd.DType }), /unknown dtype "int8"/);
   });
 
@@ -106,7 +110,7 @@ describe("creation", () => {
     assert.deepEqual(zd.linspace(2, 2, 1).toArray(), [2]);
     assert.deepEqual(zd.linspace(0, 1, 0).shape, [0]);
     assert.equal(zd.linspace(0, 1, 3).dtype, "float32");
-    assert.throws(() => zd.linspace(0, 1, -1), /linspace: steps must be an integer >= 0, got -1/);
+    assert.throws(() => zd.linspace(0, 1, -1), /linspace: steps must be a non-negative integer, got -1/);
   });
 
   test("eye, square and rectangular", () => {
@@ -212,7 +216,8 @@ describe("views share storage", () => {
 
   test("views see later writes to the base; clone and contiguous copies do not", () => {
     const base = zd.tensor([[1, 2], [3, 4]]);
-    const t = base.T, v = base.view([4]), c = base.clone(), u = base.unsqueeze(0), e = base.slice(0, 0, 1).expand([3, 2]);
+    const t = base.T, v = base.view([4]), c = base.clone(), u = base.unsqueeze(0),
+      e = base.slice(0, 0, 1).expand([3, 2]);
     base.assign(zd.tensor([[10, 20], [30, 40]]));
     assert.deepEqual(t.toArray(), [[10, 30], [20, 40]]);
     assert.deepEqual(v.toArray(), [10, 20, 30, 40]);
@@ -283,9 +288,12 @@ describe("broadcasting", () => {
 
   test("mismatched shapes name the op, both shapes and the dimension", () => {
     assert.throws(() => zd.ones([2, 3]).add(zd.ones([4])),
-      /add: shapes \[2,3\] and \[4\] cannot be broadcast: dimension -1 has sizes 3 and 4 \(they must match or one must be 1\)/);
-    assert.throws(() => zd.ones([2, 3]).mul(zd.ones([3, 3])), /mul: shapes \[2,3\] and \[3,3\] cannot be broadcast: dimension -2/);
-    assert.throws(() => zd.where(zd.ones([2]), zd.ones([3]), 0), /where: shapes \[2\] and \[3\] cannot be broadcast/);
+      new RegExp("add: shapes \\[2,3\\] and \\[4\\] cannot be broadcast: dimension -1 has sizes 3 and 4 " +
+        "\\(they must match or one must be 1\\)"));
+    assert.throws(() => zd.ones([2, 3]).mul(zd.ones([3, 3])),
+      /mul: shapes \[2,3\] and \[3,3\] cannot be broadcast: dimension -2/);
+    assert.throws(() => zd.where(zd.ones([2]), zd.ones([3]), 0),
+      /where: shapes \[2\] and \[3\] cannot be broadcast/);
   });
 });
 
@@ -369,7 +377,8 @@ describe("argmax and argmin", () => {
 describe("dtypes in arithmetic", () => {
   test("int32 arithmetic keeps int32; division and float operands give float32", () => {
     const a = zd.tensor([7, -7, 2], { dtype: "int32" }), b = zd.tensor([2, 2, 3], { dtype: "int32" });
-    for (const r of [a.add(b), a.sub(b), a.mul(b), a.maximum(b), a.minimum(b), a.neg(), a.abs(), a.add(1), a.mul(3)]) {
+    for (const r of [a.add(b), a.sub(b), a.mul(b), a.maximum(b), a.minimum(b), a.neg(), a.abs(), a.add(1),
+      a.mul(3)]) {
       assert.equal(r.dtype, "int32");
     }
     assert.deepEqual(a.mul(b).toArray(), [14, -14, 6]);
@@ -438,7 +447,8 @@ describe("element-wise functions without PyTorch fixtures", () => {
   });
 
   test("round is half to even, as torch.round", () => {
-    assert.deepEqual(zd.tensor([0.5, 1.5, 2.5, -0.5, -1.5, 1.2, -1.7]).round().toArray(), [0, 2, 2, -0, -2, 1, -2]);
+    assert.deepEqual(zd.tensor([0.5, 1.5, 2.5, -0.5, -1.5, 1.2, -1.7]).round().toArray(),
+      [0, 2, 2, -0, -2, 1, -2]);
   });
 
   test("stable at the extremes: sigmoid, softplus, logSigmoid, logsumexp, softmax", () => {

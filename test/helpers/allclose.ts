@@ -13,7 +13,8 @@ export interface CloseOptions {
 
 type Numbers = ArrayLike<number>;
 
-function flatValues(x: zd.Tensor | FixtureArray | Numbers | number): { shape: readonly number[] | null; data: Numbers } {
+function flatValues(x: zd.Tensor | FixtureArray | Numbers | number):
+  { shape: readonly number[] | null; data: Numbers } {
   if (typeof x === "number") return { shape: null, data: [x] };
   if (x instanceof zd.Tensor) return { shape: x.shape, data: x.dataSync() };
   if (!ArrayBuffer.isView(x) && !Array.isArray(x) && "shape" in x && "data" in x) {
@@ -35,7 +36,8 @@ export function assertClose(
   const label = options.label ? `${options.label}: ` : "";
   const a = flatValues(actual), e = flatValues(expected);
   if (a.shape !== null && e.shape !== null) {
-    assert.deepEqual([...a.shape], [...e.shape], `${label}shape [${a.shape}] differs from expected [${e.shape}]`);
+    assert.deepEqual([...a.shape], [...e.shape],
+      `${label}shape [${a.shape}] differs from expected [${e.shape}]`);
   }
   assert.equal(a.data.length, e.data.length, `${label}${a.data.length} elements, expected ${e.data.length}`);
   let worst = -1, worstExcess = 0;
@@ -61,7 +63,8 @@ function preview(data: Numbers): string {
 }
 
 /** Asserts exact equality of values (and shape when both carry one), e.g. for integer results. */
-export function assertEqualValues(actual: zd.Tensor | Numbers, expected: zd.Tensor | FixtureArray | Numbers, label = ""): void {
+export function assertEqualValues(actual: zd.Tensor | Numbers, expected: zd.Tensor | FixtureArray | Numbers,
+  label = ""): void {
   assertClose(actual, expected, { rtol: 0, atol: 0, label });
 }
 

@@ -1,7 +1,9 @@
-// Running a test body on each backend: the reference (js) and the default fast one (wasm).
+// Running a test body on each backend: the reference (js) and the default fast one (wasm); the
+// contract test sets ZENDL_TEST_BACKENDS=required to run the same bodies on the required-only backend.
 import * as zd from "../../src/index.js";
 
-export const BACKENDS = ["wasm", "js"] as const;
+const fromEnv = typeof process !== "undefined" ? process.env.ZENDL_TEST_BACKENDS : undefined;
+export const BACKENDS: readonly string[] = fromEnv ? fromEnv.split(",") : ["wasm", "js"];
 
 /** Runs `fn` with `backend` active, restoring the previous one (also when it throws). */
 export function onBackend<T>(backend: string, fn: () => T): T {

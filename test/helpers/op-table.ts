@@ -72,7 +72,8 @@ function unary(name: string, call: Unary, domain: Domain = "real", fixtureOps?: 
 /** A broadcasting binary op: the fixtures' shape pairs plus plain-number operands on either side. */
 function binary(name: string, call: Binary, domainA: Domain = "real", domainB: Domain = "real"): OpEntry {
   const pair = (label: string, a: number[], b: number[]): Sample =>
-    ({ label, inputs: [{ shape: a, domain: domainA }, { shape: b, domain: domainB }], call: (x, y) => call(x, y) });
+    ({ label, inputs: [{ shape: a, domain: domainA }, { shape: b, domain: domainB }],
+      call: (x, y) => call(x, y) });
   const scalarB = domainB === "real" ? -0.7 : 1.3, scalarA = domainA === "real" ? -0.7 : 1.3;
   return {
     name,
@@ -83,8 +84,10 @@ function binary(name: string, call: Binary, domainA: Domain = "real", domainB: D
       pair("[2,1,4] [3,1]", [2, 1, 4], [3, 1]),
       pair("[2,3] []", [2, 3], []),
       pair("[] [2,3]", [], [2, 3]),
-      { label: "tensor, number", inputs: [{ shape: [2, 3], domain: domainA }], call: (x) => call(x, scalarB) },
-      { label: "number, tensor", inputs: [{ shape: [2, 3], domain: domainB }], call: (y) => call(scalarA, y) },
+      { label: "tensor, number", inputs: [{ shape: [2, 3], domain: domainA }],
+        call: (x) => call(x, scalarB) },
+      { label: "number, tensor", inputs: [{ shape: [2, 3], domain: domainB }],
+        call: (y) => call(scalarA, y) },
     ],
   };
 }
@@ -98,7 +101,8 @@ function reduction(name: string, call: (x: Tensor, dim: number | number[] | null
     name,
     fromFixture: (c) => ({ args: ["input"], call: (x) => call(x, dims(c), c.keepDim as boolean) }),
     samples: [sample(null, false), sample(1, false), sample(-1, true), sample([0, 2], false),
-      { label: "transposed input, dim 0", inputs: [{ shape: [4, 3], domain }], call: (x) => call(x.T, 0, false) }],
+      { label: "transposed input, dim 0", inputs: [{ shape: [4, 3], domain }],
+        call: (x) => call(x.T, 0, false) }],
   };
 }
 
@@ -136,9 +140,10 @@ export const OP_TABLE: OpEntry[] = [
   },
   {
     name: "powScalar",
-    samples: [2, 3, 2.5, -0.5, 0, 1].map((e) => ({ label: `exponent ${e}`, inputs: [{ shape: [3, 4], domain: "positive" as Domain }],
-      call: (x: Tensor) => x.pow(e) })).concat([
-      { label: "integer exponent, negative base", inputs: [{ shape: [3, 4], domain: "nonzero" }], call: (x) => x.pow(3) }]),
+    samples: [2, 3, 2.5, -0.5, 0, 1].map((e) => ({ label: `exponent ${e}`,
+      inputs: [{ shape: [3, 4], domain: "positive" as Domain }], call: (x: Tensor) => x.pow(e) })).concat([
+      { label: "integer exponent, negative base", inputs: [{ shape: [3, 4], domain: "nonzero" }],
+        call: (x) => x.pow(3) }]),
   },
   binary("maximum", zd.maximum),
   binary("minimum", zd.minimum),
@@ -146,9 +151,11 @@ export const OP_TABLE: OpEntry[] = [
     name: "where",
     fromFixture: () => ({ args: ["cond", "a", "b"], call: (c, a, b) => zd.where(c, a, b) }),
     samples: [
-      { label: "[3,4]", inputs: [{ shape: [3, 4], values: [1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1] }, { shape: [3, 4] }, { shape: [3, 4] }],
-        call: (c, a, b) => zd.where(c, a, b) },
-      { label: "broadcast [3,1] [4] [3,1]", inputs: [{ shape: [3, 1], values: [1, 0, 1] }, { shape: [4] }, { shape: [3, 1] }],
+      { label: "[3,4]", inputs: [
+        { shape: [3, 4], values: [1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1] }, { shape: [3, 4] }, { shape: [3, 4] },
+      ], call: (c, a, b) => zd.where(c, a, b) },
+      { label: "broadcast [3,1] [4] [3,1]",
+        inputs: [{ shape: [3, 1], values: [1, 0, 1] }, { shape: [4] }, { shape: [3, 1] }],
         call: (c, a, b) => zd.where(c, a, b) },
       { label: "number operand", inputs: [{ shape: [2, 3], values: [0, 1, 1, 0, 1, 0] }, { shape: [2, 3] }],
         call: (c, a) => zd.where(c, a, 0.5) },
@@ -174,7 +181,8 @@ export const OP_TABLE: OpEntry[] = [
   unary("round", zd.round),
   {
     name: "clamp",
-    fromFixture: (c) => ({ args: ["input"], call: (x) => zd.clamp(x, c.min as number | null, c.max as number | null) }),
+    fromFixture: (c) => ({ args: ["input"],
+      call: (x) => zd.clamp(x, c.min as number | null, c.max as number | null) }),
     samples: [
       { label: "min and max", inputs: [{ shape: [4, 5] }], call: (x) => x.clamp(-0.5, 0.7) },
       { label: "min only", inputs: [{ shape: [4, 5] }], call: (x) => x.clamp(-0.5) },
@@ -205,12 +213,14 @@ export const OP_TABLE: OpEntry[] = [
   },
   {
     name: "softplus",
-    fromFixture: (c) => ({ args: ["input"], call: (x) => zd.softplus(x, num(c, "beta"), num(c, "threshold")) }),
+    fromFixture: (c) => ({ args: ["input"],
+      call: (x) => zd.softplus(x, num(c, "beta"), num(c, "threshold")) }),
     samples: [
       { label: "beta 1", inputs: [{ shape: [3, 4] }], call: (x) => x.softplus() },
       { label: "beta 2", inputs: [{ shape: [3, 4] }], call: (x) => x.softplus(2) },
       // beta*(x+3) crosses threshold 5 at x = -0.5 only, so both branches are exercised
-      { label: "beta 2, threshold 5, linear region", inputs: [{ shape: [3, 4] }], call: (x) => x.add(3).softplus(2, 5) },
+      { label: "beta 2, threshold 5, linear region", inputs: [{ shape: [3, 4] }],
+        call: (x) => x.add(3).softplus(2, 5) },
     ],
   },
   {
@@ -249,8 +259,10 @@ export const OP_TABLE: OpEntry[] = [
         call: (x) => f(x, dims(c), { unbiased: c.unbiased as boolean, keepDim: c.keepDim as boolean }) }),
       samples: [
         { label: "all, unbiased", inputs: [{ shape: [2, 3, 4] }], call: (x) => f(x) },
-        { label: "dim 1, biased, keepDim", inputs: [{ shape: [2, 3, 4] }], call: (x) => f(x, 1, { unbiased: false, keepDim: true }) },
-        { label: "dims [0,2], correction 0", inputs: [{ shape: [2, 3, 4] }], call: (x) => f(x, [0, 2], { correction: 0 }) },
+        { label: "dim 1, biased, keepDim", inputs: [{ shape: [2, 3, 4] }],
+          call: (x) => f(x, 1, { unbiased: false, keepDim: true }) },
+        { label: "dims [0,2], correction 0", inputs: [{ shape: [2, 3, 4] }],
+          call: (x) => f(x, [0, 2], { correction: 0 }) },
       ],
     };
   }),
@@ -264,7 +276,10 @@ export const OP_TABLE: OpEntry[] = [
       { label: "to 0-d", inputs: [{ shape: [1, 1] }], call: (x) => x.reshape([]) },
     ],
   },
-  { name: "view", samples: [{ label: "[2,3,4] -> [6,4]", inputs: [{ shape: [2, 3, 4] }], call: (x) => x.view([6, 4]) }] },
+  {
+    name: "view",
+    samples: [{ label: "[2,3,4] -> [6,4]", inputs: [{ shape: [2, 3, 4] }], call: (x) => x.view([6, 4]) }],
+  },
   {
     name: "flatten",
     samples: [
@@ -272,7 +287,11 @@ export const OP_TABLE: OpEntry[] = [
       { label: "from dim 1", inputs: [{ shape: [2, 3, 2] }], call: (x) => x.flatten(1) },
     ],
   },
-  { name: "permute", samples: [{ label: "[2,0,1]", inputs: [{ shape: [2, 3, 4] }], call: (x) => x.permute([2, 0, 1]).mul(x.permute([2, 0, 1])) }] },
+  {
+    name: "permute",
+    samples: [{ label: "[2,0,1]", inputs: [{ shape: [2, 3, 4] }],
+      call: (x) => x.permute([2, 0, 1]).mul(x.permute([2, 0, 1])) }],
+  },
   {
     name: "transpose",
     samples: [
@@ -285,7 +304,8 @@ export const OP_TABLE: OpEntry[] = [
     samples: [
       { label: "all", inputs: [{ shape: [2, 1, 3, 1] }], call: (x) => x.squeeze() },
       { label: "dim 1", inputs: [{ shape: [2, 1, 3, 1] }], call: (x) => x.squeeze(1) },
-      { label: "of a permuted view", inputs: [{ shape: [2, 1, 3] }], call: (x) => x.permute([2, 1, 0]).squeeze() },
+      { label: "of a permuted view", inputs: [{ shape: [2, 1, 3] }],
+        call: (x) => x.permute([2, 1, 0]).squeeze() },
     ],
   },
   {
@@ -293,7 +313,8 @@ export const OP_TABLE: OpEntry[] = [
     samples: [
       { label: "dim 1", inputs: [{ shape: [2, 3] }], call: (x) => x.unsqueeze(1) },
       { label: "dim -1", inputs: [{ shape: [2, 3] }], call: (x) => x.unsqueeze(-1) },
-      { label: "dim 1 of a transposed view", inputs: [{ shape: [2, 3] }], call: (x) => x.T.unsqueeze(1).mul(x.T.unsqueeze(1)) },
+      { label: "dim 1 of a transposed view", inputs: [{ shape: [2, 3] }],
+        call: (x) => x.T.unsqueeze(1).mul(x.T.unsqueeze(1)) },
     ],
   },
   {
@@ -308,14 +329,16 @@ export const OP_TABLE: OpEntry[] = [
     samples: [
       { label: "dim 0, 1:5:2", inputs: [{ shape: [6, 3] }], call: (x) => x.slice(0, 1, 5, 2) },
       { label: "dim 1, -3:", inputs: [{ shape: [2, 5] }], call: (x) => x.slice(1, -3) },
-      { label: "step 3 of a transposed view", inputs: [{ shape: [4, 7] }], call: (x) => x.T.slice(0, 0, undefined, 3) },
+      { label: "step 3 of a transposed view", inputs: [{ shape: [4, 7] }],
+        call: (x) => x.T.slice(0, 0, undefined, 3) },
     ],
   },
   {
     name: "select",
     samples: [
       { label: "dim 1, index -1", inputs: [{ shape: [3, 4] }], call: (x) => x.select(1, -1) },
-      { label: "of a transposed view (stays a view)", inputs: [{ shape: [3, 4] }], call: (x) => x.T.select(0, 2) },
+      { label: "of a transposed view (stays a view)", inputs: [{ shape: [3, 4] }],
+        call: (x) => x.T.select(0, 2) },
       { label: "index(1)", inputs: [{ shape: [3, 2, 2] }], call: (x) => x.index(1) },
     ],
   },
@@ -323,23 +346,30 @@ export const OP_TABLE: OpEntry[] = [
     name: "split",
     samples: [
       { label: "size 2 along dim 1", inputs: [{ shape: [2, 5] }], call: (x) => joinPieces(x.split(2, 1), 1) },
-      { label: "sections [1,3,1]", inputs: [{ shape: [5, 2] }], call: (x) => joinPieces(x.split([1, 3, 1]), 0) },
+      { label: "sections [1,3,1]", inputs: [{ shape: [5, 2] }],
+        call: (x) => joinPieces(x.split([1, 3, 1]), 0) },
     ],
   },
-  { name: "chunk", samples: [{ label: "3 chunks of 7", inputs: [{ shape: [7, 2] }], call: (x) => joinPieces(x.chunk(3), 0) }] },
+  {
+    name: "chunk",
+    samples: [{ label: "3 chunks of 7", inputs: [{ shape: [7, 2] }],
+      call: (x) => joinPieces(x.chunk(3), 0) }],
+  },
   {
     name: "concat",
     samples: [
       { label: "dim 1, three tensors", inputs: [{ shape: [2, 3] }, { shape: [2, 1] }, { shape: [2, 2] }],
         call: (a, b, c) => zd.concat([a, b, c], 1) },
-      { label: "dim 0, same tensor twice", inputs: [{ shape: [2, 3] }], call: (a) => zd.concat([a, a.mul(2)], 0) },
+      { label: "dim 0, same tensor twice", inputs: [{ shape: [2, 3] }],
+        call: (a) => zd.concat([a, a.mul(2)], 0) },
     ],
   },
   {
     name: "stack",
     samples: [
       { label: "dim 0", inputs: [{ shape: [2, 3] }, { shape: [2, 3] }], call: (a, b) => zd.stack([a, b]) },
-      { label: "dim -1", inputs: [{ shape: [2, 3] }, { shape: [2, 3] }], call: (a, b) => zd.stack([a, b], -1) },
+      { label: "dim -1", inputs: [{ shape: [2, 3] }, { shape: [2, 3] }],
+        call: (a, b) => zd.stack([a, b], -1) },
     ],
   },
   {
@@ -351,9 +381,11 @@ export const OP_TABLE: OpEntry[] = [
     name: "cast",
     samples: [
       // through float32 the finite difference needs a larger step to rise above float32 rounding
-      { label: "float64 -> float32 -> float64", inputs: [{ shape: [3, 4] }], gradcheck: { eps: 1e-3, atol: 1e-4, rtol: 1e-3 },
+      { label: "float64 -> float32 -> float64", inputs: [{ shape: [3, 4] }],
+        gradcheck: { eps: 1e-3, atol: 1e-4, rtol: 1e-3 },
         call: (x) => x.float().mul(3).double() },
-      { label: "float64 -> float64 (no-op)", inputs: [{ shape: [3, 4] }], call: (x) => zd.cast(x, "float64").mul(2) },
+      { label: "float64 -> float64 (no-op)", inputs: [{ shape: [3, 4] }],
+        call: (x) => zd.cast(x, "float64").mul(2) },
     ],
   },
 
@@ -362,9 +394,11 @@ export const OP_TABLE: OpEntry[] = [
     name: "gather",
     fromFixture: (c) => ({ args: ["input", "index"], call: (x, i) => zd.gather(x, num(c, "dim"), i) }),
     samples: [
-      { label: "dim 1, repeated indices", inputs: [{ shape: [3, 4] }, { shape: [3, 3], values: GATHER_INDEX, dtype: "int32" }],
+      { label: "dim 1, repeated indices",
+        inputs: [{ shape: [3, 4] }, { shape: [3, 3], values: GATHER_INDEX, dtype: "int32" }],
         call: (x, i) => x.gather(1, i) },
-      { label: "dim 0", inputs: [{ shape: [3, 4] }, { shape: [2, 4], values: [0, 1, 2, 2, 2, 0, 1, 0], dtype: "int32" }],
+      { label: "dim 0",
+        inputs: [{ shape: [3, 4] }, { shape: [2, 4], values: [0, 1, 2, 2, 2, 0, 1, 0], dtype: "int32" }],
         call: (x, i) => x.gather(0, i) },
     ],
   },
@@ -373,9 +407,11 @@ export const OP_TABLE: OpEntry[] = [
     fixtureOps: ["index_select"],
     fromFixture: (c) => ({ args: ["input", "index"], call: (x, i) => zd.indexSelect(x, num(c, "dim"), i) }),
     samples: [
-      { label: "dim 0, repeated", inputs: [{ shape: [4, 3] }, { shape: [5], values: [3, 0, 3, 1, 3], dtype: "int32" }],
+      { label: "dim 0, repeated",
+        inputs: [{ shape: [4, 3] }, { shape: [5], values: [3, 0, 3, 1, 3], dtype: "int32" }],
         call: (x, i) => x.indexSelect(0, i) },
-      { label: "dim 1, number[] index", inputs: [{ shape: [4, 3] }], call: (x) => x.indexSelect(1, [2, 2, 0]) },
+      { label: "dim 1, number[] index", inputs: [{ shape: [4, 3] }],
+        call: (x) => x.indexSelect(1, [2, 2, 0]) },
     ],
   },
 
@@ -386,9 +422,11 @@ export const OP_TABLE: OpEntry[] = [
     samples: [
       ["1d·1d", [4], [4]], ["2d·1d", [3, 4], [4]], ["1d·2d", [4], [4, 5]], ["2d·2d", [3, 4], [4, 5]],
       ["batched", [2, 3, 4], [4, 5]], ["broadcast", [2, 1, 3, 4], [3, 4, 2]], ["1d·batched", [4], [2, 4, 3]],
-    ].map(([label, a, b]) => ({ label: label as string, inputs: [{ shape: a as number[] }, { shape: b as number[] }],
+    ].map(([label, a, b]) => ({ label: label as string,
+      inputs: [{ shape: a as number[] }, { shape: b as number[] }],
       call: (x: Tensor, y: Tensor) => zd.matmul(x, y) })).concat([
-      { label: "transposed operands", inputs: [{ shape: [4, 3] }, { shape: [5, 4] }], call: (x, y) => x.T.matmul(y.T) }]),
+      { label: "transposed operands", inputs: [{ shape: [4, 3] }, { shape: [5, 4] }],
+        call: (x, y) => x.T.matmul(y.T) }]),
   },
 ];
 

@@ -109,9 +109,9 @@ test("saveImageGrid rejects bad shapes and options with the numbers", () => {
   assert.throws(grid([8, 8]), /\[N, H, W\] or \[N, C, H, W\], given shape \[8, 8\]/);
   assert.throws(grid([2, 2, 4, 4]), /C = 1 or 3 channels, given 2 \(shape \[2, 2, 4, 4\]\)/);
   assert.throws(grid([0, 4, 4]), /no pixels to draw in shape \[0, 4, 4\]/);
-  assert.throws(grid([1, 4, 4], { scale: 1.5 }), /scale must be an integer >= 1, given 1.5/);
-  assert.throws(grid([1, 4, 4], { nrow: 0 }), /nrow must be an integer >= 1/);
-  assert.throws(grid([1, 4, 4], { padding: -1 }), /padding must be an integer >= 0/);
+  assert.throws(grid([1, 4, 4], { scale: 1.5 }), /scale must be a positive integer, got 1.5/);
+  assert.throws(grid([1, 4, 4], { nrow: 0 }), /nrow must be a positive integer/);
+  assert.throws(grid([1, 4, 4], { padding: -1 }), /padding must be a non-negative integer/);
   assert.throws(grid([1, 4, 4], { padValue: 2 }), /padValue must be in \[0, 1\], given 2/);
   assert.throws(() => zd.saveImageGrid(path, [[1]] as unknown as zd.Tensor), /images must be a Tensor/);
 });

@@ -56,9 +56,11 @@ test("round trips all dtypes, empty and 0-d shapes, metadata and key order", () 
   const decoded = decodeSafetensors(encodeSafetensors(tensors, metadata), "x.safetensors");
   assert.deepStrictEqual(decoded.tensors, tensors);
   // JSON.parse hoists integer-like keys; all other names keep the file's order.
-  assert.deepStrictEqual([...decoded.tensors.keys()], ["2", "10", "layer.weight", "layer.bias", "steps", "empty", "empty2d"]);
+  assert.deepStrictEqual([...decoded.tensors.keys()],
+    ["2", "10", "layer.weight", "layer.bias", "steps", "empty", "empty2d"]);
   assert.deepStrictEqual(decoded.metadata, metadata);
-  assert.deepStrictEqual(decodeSafetensors(encodeSafetensors(new Map())), { tensors: new Map(), metadata: {} });
+  assert.deepStrictEqual(decodeSafetensors(encodeSafetensors(new Map())),
+    { tensors: new Map(), metadata: {} });
 });
 
 test("encoder writes keys in insertion order, packed back-to-back", () => {
@@ -79,7 +81,9 @@ test("encoder writes keys in insertion order, packed back-to-back", () => {
 
 test("header is space-padded so the data area starts on an 8-byte boundary", () => {
   for (let len = 1; len <= 9; len++) {
-    const tensors = new Map<string, RawTensor>([["n".repeat(len), { dtype: "int32", shape: [1], data: new Int32Array([1]) }]]);
+    const tensors = new Map<string, RawTensor>([
+      ["n".repeat(len), { dtype: "int32", shape: [1], data: new Int32Array([1]) }],
+    ]);
     const bytes = encodeSafetensors(tensors);
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     assert.equal((8 + n) % 8, 0);
@@ -113,10 +117,12 @@ test("round trips NaN, infinities and negative zero", () => {
 test("decodes I64 to int32 and rejects out-of-range values", () => {
   const values = [0, -5, 2147483647, -2147483648];
   const bytes = build({ i: { dtype: "I64", shape: [2, 2], data_offsets: [0, 32] } }, i64le(values));
-  assert.deepStrictEqual(decodeSafetensors(bytes).tensors.get("i"), { dtype: "int32", shape: [2, 2], data: new Int32Array(values) });
+  assert.deepStrictEqual(decodeSafetensors(bytes).tensors.get("i"),
+    { dtype: "int32", shape: [2, 2], data: new Int32Array(values) });
   for (const bad of [2147483648, -2147483649]) {
     const file = build({ i: { dtype: "I64", shape: [2], data_offsets: [0, 16] } }, i64le([1, bad]));
-    assert.throws(() => decodeSafetensors(file, "big.st"), /"big\.st".*tensor "i".*element 1 is -?2147483\d+, outside the int32 range/);
+    assert.throws(() => decodeSafetensors(file, "big.st"),
+      /"big\.st".*tensor "i".*element 1 is -?2147483\d+, outside the int32 range/);
   }
 });
 
@@ -125,11 +131,13 @@ test("decodes F16 to float32", () => {
   const bytes = build({ h: { dtype: "F16", shape: [10], data_offsets: [0, 20] } }, u16le(halves));
   const t = decodeSafetensors(bytes).tensors.get("h");
   assert.equal(t?.dtype, "float32");
-  assert.deepStrictEqual(t?.data, new Float32Array([1, -2, 0.5, 65504, 2 ** -24, Infinity, -Infinity, -0, NaN, 0.333251953125]));
+  assert.deepStrictEqual(t?.data,
+    new Float32Array([1, -2, 0.5, 65504, 2 ** -24, Infinity, -Infinity, -0, NaN, 0.333251953125]));
 });
 
 test("decodes BF16 to float32", () => {
-  const bytes = build({ b: { dtype: "BF16", shape: [1, 5], data_offsets: [0, 10] } }, u16le([0x3f80, 0xc000, 0x4049, 0x7f80, 0x8000]));
+  const bytes = build({ b: { dtype: "BF16", shape: [1, 5], data_offsets: [0, 10] } },
+    u16le([0x3f80, 0xc000, 0x4049, 0x7f80, 0x8000]));
   assert.deepStrictEqual(decodeSafetensors(bytes).tensors.get("b"), {
     dtype: "float32", shape: [1, 5], data: new Float32Array([1, -2, 3.140625, Infinity, -0]),
   });
@@ -143,39 +151,53 @@ test("empty tensors may sit inside another tensor's range", () => {
   assert.equal(decodeSafetensors(bytes).tensors.size, 2);
 });
 
-const f32 = (shape: unknown, data_offsets: unknown, dtype: unknown = "F32"): Record<string, unknown> => ({ dtype, shape, data_offsets });
+const f32 = (shape: unknown, data_offsets: unknown, dtype: unknown = "F32"): Record<string, unknown> =>
+  ({ dtype, shape, data_offsets });
 
 const rejections: Array<[string, Uint8Array, RegExp]> = [
   ["file shorter than 8 bytes", new Uint8Array(5), /expected at least 8 bytes.*found 5/],
   ["header length 0", withLength(0n, [1, 2]), /header length is 0/],
-  ["header over 100 MB", withLength(100_000_001n), /header length 100000001 exceeds the 100000000-byte limit/],
+  ["header over 100 MB", withLength(100_000_001n),
+    /header length 100000001 exceeds the 100000000-byte limit/],
   ["huge u64 header length", withLength(0xffffffffffffffffn), /exceeds the 100000000-byte limit/],
-  ["header past end of file", withLength(64n, [0x7b, 0x7d]), /header length 64 runs past the end of the file \(only 2 bytes/],
+  ["header past end of file", withLength(64n, [0x7b, 0x7d]),
+    /header length 64 runs past the end of the file \(only 2 bytes/],
   ["header not UTF-8", build(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])), /not valid UTF-8 JSON/],
   ["header not JSON", build(new TextEncoder().encode("{not json")), /not valid UTF-8 JSON/],
   ["header is an array", build([1, 2]), /expected the header to be a JSON object, found \[1,2\]/],
   ["header is null", build(null), /expected the header to be a JSON object, found null/],
   ["entry not an object", build({ w: 5 }), /expected tensor "w" to be an object, found 5/],
-  ["dtype missing", build({ w: { shape: [1], data_offsets: [0, 4] } }), /tensor "w" to have a string "dtype", found nothing/],
+  ["dtype missing", build({ w: { shape: [1], data_offsets: [0, 4] } }),
+    /tensor "w" to have a string "dtype", found nothing/],
   ["dtype not a string", build({ w: f32([1], [0, 4], 3) }), /string "dtype", found 3/],
-  ["unknown dtype", build({ w: f32([1], [0, 1], "U8") }, [0]), /unsupported dtype "U8"; supported: F32, F64, I32, I64, F16, BF16/],
-  ["shape missing", build({ w: { dtype: "F32", data_offsets: [0, 4] } }), /"shape" to be an array of non-negative integers, found nothing/],
+  ["unknown dtype", build({ w: f32([1], [0, 1], "U8") }, [0]),
+    /unsupported dtype "U8"; supported: F32, F64, I32, I64, F16, BF16/],
+  ["shape missing", build({ w: { dtype: "F32", data_offsets: [0, 4] } }),
+    /"shape" to be an array of non-negative integers, found nothing/],
   ["shape not an array", build({ w: f32("2", [0, 8]) }), /"shape" to be an array.*found "2"/],
-  ["negative dim", build({ w: f32([2, -1], [0, 0]) }), /"shape" to be an array of non-negative integers, found \[2,-1\]/],
+  ["negative dim", build({ w: f32([2, -1], [0, 0]) }),
+    /"shape" to be an array of non-negative integers, found \[2,-1\]/],
   ["non-integer dim", build({ w: f32([1.5], [0, 4]) }), /non-negative integers, found \[1\.5\]/],
-  ["offsets missing", build({ w: { dtype: "F32", shape: [1] } }), /"data_offsets" to be \[begin, end\].*found nothing/],
-  ["offsets wrong length", build({ w: f32([1], [0, 4, 8]) }), /"data_offsets" to be \[begin, end\].*found \[0,4,8\]/],
+  ["offsets missing", build({ w: { dtype: "F32", shape: [1] } }),
+    /"data_offsets" to be \[begin, end\].*found nothing/],
+  ["offsets wrong length", build({ w: f32([1], [0, 4, 8]) }),
+    /"data_offsets" to be \[begin, end\].*found \[0,4,8\]/],
   ["offsets not integers", build({ w: f32([1], ["0", 4]) }), /"data_offsets".*found \["0",4\]/],
   ["negative offset", build({ w: f32([1], [-4, 0]) }), /"data_offsets".*found \[-4,0\]/],
   ["size mismatch", build({ w: f32([2, 3], [0, 20]) }, new Array<number>(24).fill(0)),
     /tensor "w" with dtype F32 and shape \[2, 3\] needs 24 bytes, but data_offsets \[0, 20\] span 20/],
-  ["huge shape vs offsets", build({ w: f32([1_000_000, 1_000_000], [0, 4]) }, [0, 0, 0, 0]), /needs 4000000000000 bytes/],
-  ["begin > end", build({ w: f32([0], [8, 4]) }, new Array<number>(8).fill(0)), /data_offsets \[8, 4\] has begin > end/],
-  ["range past data area", build({ w: f32([2], [0, 8]) }, [0, 0, 0, 0]), /data_offsets \[0, 8\] lie outside the data area of 4 bytes/],
+  ["huge shape vs offsets", build({ w: f32([1_000_000, 1_000_000], [0, 4]) }, [0, 0, 0, 0]),
+    /needs 4000000000000 bytes/],
+  ["begin > end", build({ w: f32([0], [8, 4]) }, new Array<number>(8).fill(0)),
+    /data_offsets \[8, 4\] has begin > end/],
+  ["range past data area", build({ w: f32([2], [0, 8]) }, [0, 0, 0, 0]),
+    /data_offsets \[0, 8\] lie outside the data area of 4 bytes/],
   ["overlapping ranges", build({ a: f32([2], [0, 8]), b: f32([2], [4, 12]) }, new Array<number>(12).fill(0)),
     /tensor "b" \[4, 12\] overlaps tensor "a" \[0, 8\]/],
-  ["metadata not an object", build({ __metadata__: ["x"] }), /"__metadata__" to be an object of strings, found \["x"\]/],
-  ["metadata value not a string", build({ __metadata__: { epoch: 3 } }), /metadata value for "epoch" must be a string, found 3/],
+  ["metadata not an object", build({ __metadata__: ["x"] }),
+    /"__metadata__" to be an object of strings, found \["x"\]/],
+  ["metadata value not a string", build({ __metadata__: { epoch: 3 } }),
+    /metadata value for "epoch" must be a string, found 3/],
 ];
 
 for (const [name, bytes, pattern] of rejections) {
@@ -190,17 +212,25 @@ for (const [name, bytes, pattern] of rejections) {
 }
 
 test("errors without a source still say what was being decoded", () => {
-  assert.throws(() => decodeSafetensors(new Uint8Array(3)), /^Error: Invalid safetensors data: expected at least 8 bytes/);
+  assert.throws(() => decodeSafetensors(new Uint8Array(3)),
+    /^Error: Invalid safetensors data: expected at least 8 bytes/);
 });
 
 test("encoder rejects inconsistent tensors", () => {
-  const enc = (t: unknown, meta?: unknown) => () => encodeSafetensors(new Map([["w", t as RawTensor]]), meta as Record<string, string>);
-  assert.throws(enc({ dtype: "float32", shape: [2, 2], data: new Float32Array(3) }), /shape \[2, 2\] needs 4 elements, found 3/);
-  assert.throws(enc({ dtype: "float32", shape: [2], data: new Float64Array(2) }), /data is a Float64Array, expected Float32Array/);
-  assert.throws(enc({ dtype: "int8", shape: [2], data: new Int32Array(2) }), /dtype "int8"; expected float32, float64 or int32/);
-  assert.throws(enc({ dtype: "int32", shape: [-2], data: new Int32Array(0) }), /non-negative integers, found \[-2\]/);
-  assert.throws(enc({ dtype: "int32", shape: [1], data: new Int32Array(1) }, { k: 1 }), /metadata value for "k" must be a string/);
-  assert.throws(() => encodeSafetensors(new Map([["__metadata__", { dtype: "int32", shape: [], data: new Int32Array(1) }]])), /reserved/);
+  const enc = (t: unknown, meta?: unknown) => () => encodeSafetensors(new Map([["w", t as RawTensor]]),
+    meta as Record<string, string>);
+  assert.throws(enc({ dtype: "float32", shape: [2, 2], data: new Float32Array(3) }),
+    /shape \[2, 2\] needs 4 elements, found 3/);
+  assert.throws(enc({ dtype: "float32", shape: [2], data: new Float64Array(2) }),
+    /data is a Float64Array, expected Float32Array/);
+  assert.throws(enc({ dtype: "int8", shape: [2], data: new Int32Array(2) }),
+    /dtype "int8"; expected float32, float64 or int32/);
+  assert.throws(enc({ dtype: "int32", shape: [-2], data: new Int32Array(0) }),
+    /non-negative integers, found \[-2\]/);
+  assert.throws(enc({ dtype: "int32", shape: [1], data: new Int32Array(1) }, { k: 1 }),
+    /metadata value for "k" must be a string/);
+  assert.throws(() => encodeSafetensors(
+    new Map([["__metadata__", { dtype: "int32", shape: [], data: new Int32Array(1) }]])), /reserved/);
 });
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -208,7 +238,8 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   try { await fn(dir); } finally { await rm(dir, { recursive: true, force: true }); }
 }
 
-test("writeFileAtomic writes, replaces an existing file and leaves no temp file", () => withTempDir(async (dir) => {
+test("writeFileAtomic writes, replaces an existing file and leaves no temp file", () =>
+  withTempDir(async (dir) => {
   const target = join(dir, "model.safetensors");
   const bytes = encodeSafetensors(sample(), { v: "1" });
   await writeFileAtomic(target, bytes);
@@ -218,7 +249,8 @@ test("writeFileAtomic writes, replaces an existing file and leaves no temp file"
   assert.deepStrictEqual(await readdir(dir), ["model.safetensors"]);
 }));
 
-test("writeFileAtomicSync writes, replaces an existing file and leaves no temp file", () => withTempDir(async (dir) => {
+test("writeFileAtomicSync writes, replaces an existing file and leaves no temp file", () =>
+  withTempDir(async (dir) => {
   const target = join(dir, "config.json");
   await writeFile(target, "old contents that are longer than the new ones");
   writeFileAtomicSync(target, "{\"ok\":true}");

@@ -93,7 +93,7 @@ test("image transforms: flip is its own inverse, full crop is identity, shapes, 
   assert.deepEqual(norm.toArray(), [[[[1, 1], [1, 1]], [[0, 0], [0, 0]]]]);
 
   assert.throws(() => data.randomCrop(x, { size: 6 }), /randomCrop: size \[6, 6\] is larger than the padded/);
-  assert.throws(() => data.randomCrop(x, { size: 2, padding: -1 }), /padding must be an integer >= 0/);
+  assert.throws(() => data.randomCrop(x, { size: 2, padding: -1 }), /padding must be a non-negative integer/);
   assert.throws(() => data.randomHorizontalFlip(x, { p: 2 }), /p must be in \[0, 1\]/);
   assert.throws(() => data.randomHorizontalFlip(zd.ones([2, 3])), /expected a batch of images \[N, C, H, W/);
   assert.throws(() => data.normalizeImages(x, [0, 0, 0], 1), /mean must be a finite number or 2 of them/);

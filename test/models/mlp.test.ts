@@ -17,7 +17,8 @@ function blobs(n: number, seed: number): { x: zd.Tensor; y: zd.Tensor } {
 test("MLPClassifier learns separable blobs with arbitrary labels, adam and sgd", () => {
   const { x, y } = blobs(150, 1);
   for (const solver of ["adam", "sgd"] as const) {
-    const clf = new zd.models.MLPClassifier({ hiddenLayerSizes: [16], solver, learningRateInit: 0.05, maxIter: 60, randomState: 0 });
+    const clf = new zd.models.MLPClassifier({ hiddenLayerSizes: [16], solver, learningRateInit: 0.05,
+      maxIter: 60, randomState: 0 });
     clf.fit(x, y);
     assert.deepEqual(clf.classes, [5, 15, 25]);
     assert.ok(clf.score(x, y) > 0.95, `${solver} accuracy ${clf.score(x, y)}`);
@@ -32,11 +33,12 @@ test("MLPClassifier learns separable blobs with arbitrary labels, adam and sgd",
 
 test("MLPClassifier early stopping and adaptive learning rate run and stop", () => {
   const { x, y } = blobs(120, 2);
-  const clf = new zd.models.MLPClassifier({ hiddenLayerSizes: [8], earlyStopping: true, maxIter: 200, randomState: 1,
-    learningRateInit: 0.05, nIterNoChange: 3 }).fit(x, y);
+  const clf = new zd.models.MLPClassifier({ hiddenLayerSizes: [8], earlyStopping: true, maxIter: 200,
+    randomState: 1, learningRateInit: 0.05, nIterNoChange: 3 }).fit(x, y);
   assert.ok(clf.validationScores.length === clf.nIter);
   assert.ok(clf.nIter < 200, "early stopping should end training before maxIter");
-  const sgd = new zd.models.MLPClassifier({ solver: "sgd", learningRate: "adaptive", maxIter: 30, randomState: 0 }).fit(x, y);
+  const sgd = new zd.models.MLPClassifier({ solver: "sgd", learningRate: "adaptive", maxIter: 30,
+    randomState: 0 }).fit(x, y);
   assert.ok(sgd.score(x, y) > 0.9);
 });
 
@@ -50,7 +52,8 @@ test("MLPRegressor fits a smooth function", () => {
 });
 
 test("MLP estimators validate their options and inputs", () => {
-  assert.throws(() => new zd.models.MLPClassifier({ hiddenLayerSizes: [0] }), /MLPClassifier: hiddenLayerSizes/);
+  assert.throws(() => new zd.models.MLPClassifier({ hiddenLayerSizes: [0] }),
+    /MLPClassifier: hiddenLayerSizes/);
   assert.throws(() => new zd.models.MLPClassifier({ activation: "swish" as "relu" }), /activation must be/);
   assert.throws(() => new zd.models.MLPClassifier({ solver: "lbfgs" as "sgd" }), /lbfgs is not supported/);
   assert.throws(() => new zd.models.MLPClassifier({ learningRateInit: -1 }), /learningRateInit must be > 0/);

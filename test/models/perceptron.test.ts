@@ -103,7 +103,7 @@ test("Perceptron binary toModule gives two outputs whose arg-max is the predicti
 
 test("Perceptron validates its options and inputs", () => {
   assert.throws(() => new Perceptron({ learningRate: 0 }),
-    /Perceptron: learningRate must be a finite number > 0, got 0/);
+    /Perceptron: learningRate must be a positive number, got 0/);
   assert.throws(() => new Perceptron({ maxIter: 1.5 }),
     /Perceptron: maxIter must be a positive integer, got 1.5/);
   assert.throws(() => new Perceptron({ shuffle: "yes" as unknown as boolean }),

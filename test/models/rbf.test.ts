@@ -108,9 +108,9 @@ test("RBF networks validate their options and inputs", () => {
   assert.throws(() => new RBFClassifier({ widthHeuristic: "wide" as "nearest" }),
     /widthHeuristic must be "nearest"/);
   assert.throws(() => new RBFRegressor({ alpha: -1 }),
-    /RBFRegressor: alpha must be a finite number >= 0, got -1/);
+    /RBFRegressor: alpha must be a non-negative number, got -1/);
   assert.throws(() => new RBFRegressor({ gradientEpochs: -2 }),
-    /gradientEpochs must be an integer >= 0, got -2/);
+    /gradientEpochs must be a non-negative integer, got -2/);
   assert.throws(() => new RBFClassifier({ nCenters: 5 }).fit([[0], [1], [2]], [0, 1, 0]),
     /RBFClassifier: nCenters is 5 but X has only 3 samples/);
   assert.throws(() => new RBFClassifier({ nCenters: 2 }).fit([[0], [1], [2]], [1, 1, 1]),

@@ -153,7 +153,7 @@ test("BernoulliRBM validates its options and inputs", () => {
     /BernoulliRBM: nComponents must be a positive integer, got 0/);
   assert.throws(() => new BernoulliRBM({ k: 0 }), /BernoulliRBM: k must be a positive integer, got 0/);
   assert.throws(() => new BernoulliRBM({ learningRate: -1 }),
-    /learningRate must be a finite number > 0, got -1/);
+    /learningRate must be a positive number, got -1/);
   assert.throws(() => new BernoulliRBM({ optimizer: "rmsprop" as "sgd" }),
     /optimizer must be "sgd" or "adam", got "rmsprop"/);
   const rbm = new BernoulliRBM({ nComponents: 4 });

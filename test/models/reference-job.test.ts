@@ -11,7 +11,8 @@ test("reference MLP reaches >= 0.96 test accuracy on at least 4 of 5 split seeds
     const [xTrainRaw, xTestRaw, yTrain, yTest] = zd.data.trainTestSplit(x, y, { testSize: 0.25, seed });
     const scaler = new zd.data.StandardScaler().fit(xTrainRaw);
     const clf = new zd.models.MLPClassifier({
-      hiddenLayerSizes: [128], activation: "relu", solver: "sgd", learningRateInit: 0.01, maxIter: 100, randomState: seed,
+      hiddenLayerSizes: [128], activation: "relu", solver: "sgd", learningRateInit: 0.01, maxIter: 100,
+      randomState: seed,
     }).fit(scaler.transform(xTrainRaw), yTrain);
     scores.push(clf.score(scaler.transform(xTestRaw), yTest));
   }

@@ -8,8 +8,8 @@ import * as zd from "../../src/index.js";
 import { nn } from "../../src/index.js";
 import { convPath, convTuning } from "../../src/backend/wasm/conv.js";
 import { poolTuning } from "../../src/backend/wasm/pool.js";
-import { convolve, convolveTransposed, type ConvPadding } from "../../src/nn/conv.js";
-import { maxPool } from "../../src/nn/pool.js";
+import { convolve, convolveTransposed, type ConvPadding } from "../../src/nn/functional/conv.js";
+import { maxPool } from "../../src/nn/functional/pool.js";
 import { assertClose } from "../helpers/allclose.js";
 import { onBackend } from "../helpers/on-backend.js";
 
@@ -206,7 +206,8 @@ function poolCases(): PoolCase[] {
   return cases;
 }
 
-test("maxPool2d kernels: values, arg-max indices (the first of tied maxima), the routed gradient", async () => {
+test("maxPool2d kernels: values, arg-max indices (the first of tied maxima), " +
+  "the routed gradient", async () => {
   const threads = zd.getNumThreads(), saved = { ...poolTuning };
   poolTuning.minElementsPerThread = 1;
   zd.setNumThreads(2);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { ones, randn, tensor, zeros } from "../../src/core/creation.js";
 import { gradcheck } from "../../src/core/gradcheck.js";
 import { manualSeed } from "../../src/core/random.js";
-import * as F from "../../src/nn/functional.js";
+import * as F from "../../src/nn/functional/index.js";
 import { getArray, loadFixture } from "../helpers/fixtures.js";
 import { assertClose, fromFixture } from "./loss-helpers.js";
 

@@ -10,7 +10,8 @@ test("hingeLoss is max(0, margin - y·x) with ±1 or 0/1 targets", () => {
   [0, 0.5, 0.7, 3].forEach((v, i) => assert.ok(Math.abs(none[i] - v) < 1e-6, `${none}`));
   const fromBinary = hingeLoss(scores, zd.tensor([1, 1, 0, 1])).item();
   assert.ok(Math.abs(fromBinary - 4.2 / 4) < 1e-6);
-  assert.ok(Math.abs(hingeLoss(scores, zd.tensor([1, 1, -1, 1]), { reduction: "sum", margin: 2 }).item() - 7.2) < 1e-5);
+  assert.ok(Math.abs(
+    hingeLoss(scores, zd.tensor([1, 1, -1, 1]), { reduction: "sum", margin: 2 }).item() - 7.2) < 1e-5);
 });
 
 test("hingeLoss gradient passes the float64 gradcheck and errors are clear", () => {
@@ -19,7 +20,8 @@ test("hingeLoss gradient passes the float64 gradcheck and errors are clear", () 
   for (const reduction of ["mean", "sum", "none"] as const) {
     assert.ok(zd.gradcheck((s) => hingeLoss(s, y, { reduction }), [x]));
   }
-  assert.throws(() => hingeLoss(zd.tensor([1, 2]), zd.tensor([1, 2])), /hingeLoss: targets must be -1\/1 \(or 0\/1\), found 2/);
+  assert.throws(() => hingeLoss(zd.tensor([1, 2]), zd.tensor([1, 2])),
+    /hingeLoss: targets must be -1\/1 \(or 0\/1\), found 2/);
   assert.throws(() => hingeLoss(zd.tensor([1, 2]), zd.tensor([1])), /hingeLoss/);
   assert.throws(() => hingeLoss(zd.tensor([1]), zd.tensor([1]), { margin: -1 }), /hingeLoss: margin/);
 });

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { rand, randn, tensor } from "../../src/core/creation.js";
 import { gradcheck } from "../../src/core/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
-import * as F from "../../src/nn/functional.js";
+import * as F from "../../src/nn/functional/index.js";
 
 type Make = () => Tensor[];
 type Loss = (reduction: F.Reduction) => (...inputs: Tensor[]) => Tensor;

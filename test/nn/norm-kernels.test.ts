@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as zd from "../../src/index.js";
 import { nn } from "../../src/index.js";
 import { normTuning } from "../../src/backend/wasm/norm.js";
-import { normalizeBatch } from "../../src/nn/norm.js";
+import { normalizeBatch } from "../../src/nn/functional/norm.js";
 import { assertClose } from "../helpers/allclose.js";
 import { onBackend } from "../helpers/on-backend.js";
 

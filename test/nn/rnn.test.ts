@@ -8,8 +8,9 @@ import { assertClose } from "../helpers/allclose.js";
 import { getArray, loadFixture } from "../helpers/fixtures.js";
 import { fromFixture } from "./loss-helpers.js";
 import { TOL, checkLayerCase, layerFor, loadState, onBackend, type Case } from "./rnn-helpers.js";
+import { BACKENDS } from "../helpers/on-backend.js";
 
-for (const backend of ["wasm", "js"]) {
+for (const backend of BACKENDS) {
   for (const [name, c] of Object.entries(loadFixture("rnn-layers"))) {
     test(`rnn fixture ${name} (${backend}): output, hN/cN, gradients of input, states and weights`, () => {
       onBackend(backend, () => checkLayerCase(c));

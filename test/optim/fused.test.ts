@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as zd from "../../src/index.js";
 import type { Backend, Storage } from "../../src/index.js";
-import type { AdamStepOptions, SgdStepOptions } from "../../src/backend/backend.js";
+import type { AdamStepOptions, SgdStepOptions } from "../../src/optim/fused.js";
 import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type Params } from "../../src/optim/index.js";
 import { WasmBackend } from "../../src/backend/wasm/backend.js";
 import { loadFixture, type FixtureArray, type FixtureValue } from "../helpers/fixtures.js";

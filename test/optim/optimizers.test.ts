@@ -152,8 +152,9 @@ test("constructors validate hyper-parameters with clear messages", () => {
   const p = (): Tensor[] => [zeros([2], { requiresGrad: true })];
   assert.throws(() => new SGD(p(), { lr: -1 }), /^Error: SGD: lr must be a non-negative number, got -1$/);
   assert.throws(() => new Adam(p(), { betas: [1.2, 0.999] }),
-    /^Error: Adam: betas\[0\] must be in \[0, 1\), got 1.2$/);
-  assert.throws(() => new AdamW(p(), { betas: [0.9, 1] }), /AdamW: betas\[1\] must be in \[0, 1\), got 1/);
+    /^Error: Adam: betas\[0\] must be a number in \[0, 1\), got 1.2$/);
+  assert.throws(() => new AdamW(p(), { betas: [0.9, 1] }),
+    /AdamW: betas\[1\] must be a number in \[0, 1\), got 1/);
   assert.throws(() => new SGD(p(), { nesterov: true }),
     /SGD: nesterov requires momentum > 0 and dampening 0/);
   assert.throws(() => new SGD(p(), { nesterov: true, momentum: 0.9, dampening: 0.1 }), /nesterov requires/);

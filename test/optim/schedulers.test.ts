@@ -129,11 +129,11 @@ test("scheduler options are validated with clear messages", () => {
   assert.throws(() => new CosineAnnealingLR(opt, { tMax: -5 }),
     /CosineAnnealingLR: tMax must be a positive integer/);
   assert.throws(() => new LinearLR(opt, { startFactor: 0 }),
-    /LinearLR: startFactor must be in \(0, 1\], got 0/);
+    /LinearLR: startFactor must be a number in \(0, 1\], got 0/);
   assert.throws(() => new LinearLR(opt, { endFactor: 1.5 }),
-    /LinearLR: endFactor must be in \[0, 1\], got 1.5/);
+    /LinearLR: endFactor must be a number in \[0, 1\], got 1.5/);
   assert.throws(() => new ReduceLROnPlateau(opt, { factor: 1 }),
-    /ReduceLROnPlateau: factor must be in \[0, 1\), got 1/);
+    /ReduceLROnPlateau: factor must be a number in \[0, 1\), got 1/);
   assert.throws(() => new ReduceLROnPlateau(opt, { mode: "up" as never }),
     /mode must be one of "min", "max", got "up"/);
   assert.throws(() => new ReduceLROnPlateau(opt, { minLr: [0, 0] }),

@@ -20,8 +20,10 @@ class Remembering extends nn.Module {
 test("fit frees each step's tensors but spares what the model stored on itself", () => {
   const model = new Remembering();
   const x = zd.randn([40, 4], { seed: 1 }), y = zd.randint(0, 3, [40], { seed: 2 });
-  zd.fit(model, x, y, { loss: nn.functional.crossEntropy, optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
-    epochs: 2, batchSize: 8, verbose: 0 });
+  zd.fit(model, x, y, {
+    loss: nn.functional.crossEntropy, optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
+    epochs: 2, batchSize: 8, verbose: 0,
+  });
   assert.ok(model.last !== null && !model.last.isDisposed);
   assert.deepEqual(model.last.shape, [8, 3]);
   assert.ok(Number.isFinite(model.last.sum().item()));

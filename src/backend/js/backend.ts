@@ -1,12 +1,13 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { bytesPerElement, typedArrayFor } from "../../core/dtype.js";
-import type { BatchNormShape, Conv2dGeometry, Window2d } from "../backend.js";
-import type {
-  AdamStepOptions, ArgReduceOp, Backend, BinaryOp, RecurrentStep, RecurrentStepGrad, ReduceOp, SgdStepOptions,
-  Storage, UnaryOp, View,
-} from "../backend.js";
+import type { BatchNormShape } from "../../core/ops/norm.js";
+import type { Conv2dGeometry, Window2d } from "../../core/ops/conv.js";
+import type { ArgReduceOp, Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../backend.js";
+import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
+import type { RecurrentStep, RecurrentStepGrad } from "../../core/ops/recurrent-step.js";
 import {
-  argReduceKernel, gatherKernel, indexAddKernel, indexSelectKernel, matmulKernel, reduceKernel, scatterAddKernel,
+  argReduceKernel, gatherKernel, indexAddKernel, indexSelectKernel, matmulKernel, reduceKernel,
+  scatterAddKernel,
 } from "./kernels.js";
 import { binaryFunction, unaryFunction } from "./math.js";
 import { binaryKernel } from "./binary.js";
@@ -44,7 +45,8 @@ export class JsBackend implements Backend {
   write(storage: Storage, data: ArrayLike<number>, offset = 0): void {
     const dst = jsData(storage);
     if (offset + data.length > dst.length) {
-      throw new Error(`js backend: write of ${data.length} elements at ${offset} overruns a storage of ${dst.length}`);
+      throw new Error(`js backend: write of ${data.length} elements at ${offset} ` +
+        `overruns a storage of ${dst.length}`);
     }
     dst.set(data as ArrayLike<number> & TypedArray, offset);
   }

@@ -8,7 +8,8 @@ import { jsData } from "./strided.js";
  * odometer, so broadcasting a bias or a scalar allocates nothing. The common arithmetic ops get
  * their own loops because a closure call per element costs more than the op itself.
  */
-export function binaryKernel(op: BinaryOp, f: (x: number, y: number) => number, a: View, b: View, d: TypedArray): void {
+export function binaryKernel(op: BinaryOp, f: (x: number, y: number) => number, a: View, b: View,
+  d: TypedArray): void {
   const A = jsData(a.storage), B = jsData(b.storage);
   const shape = a.shape, nd = shape.length;
   if (nd === 0) {

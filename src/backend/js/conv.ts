@@ -3,7 +3,8 @@
  * (forward, weight gradient) or every input position (input gradient), each sum in double and rounded
  * once into the output. Slow by design; the fast backend is tested against these.
  */
-import type { Conv2dGeometry, Storage, View, Window2d } from "../backend.js";
+import type { Storage, View } from "../backend.js";
+import type { Conv2dGeometry, Window2d } from "../../core/ops/conv.js";
 import { jsData } from "./strided.js";
 
 /** Input position of output position `o` under tap `k` along one axis, or -1 outside the plane. */

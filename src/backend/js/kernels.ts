@@ -18,11 +18,15 @@ export function reduceKernel(op: ReduceOp, x: View, axes: readonly number[], out
       case "prod": acc = 1; for (let i = 0; i < inner; i++) acc *= src[offs[base + i]]; break;
       case "max":
         acc = -Infinity;
-        for (let i = 0; i < inner; i++) { const v = src[offs[base + i]]; if (v > acc || v !== v) acc = v; if (acc !== acc) break; }
+        for (let i = 0; i < inner; i++) {
+          const v = src[offs[base + i]]; if (v > acc || v !== v) acc = v; if (acc !== acc) break;
+        }
         break;
       case "min":
         acc = Infinity;
-        for (let i = 0; i < inner; i++) { const v = src[offs[base + i]]; if (v < acc || v !== v) acc = v; if (acc !== acc) break; }
+        for (let i = 0; i < inner; i++) {
+          const v = src[offs[base + i]]; if (v < acc || v !== v) acc = v; if (acc !== acc) break;
+        }
         break;
     }
     dst[o] = acc;
@@ -53,9 +57,13 @@ export function matmulKernel(a: View, b: View, out: Storage, accumulate: boolean
   const M = a.shape[nd - 2], K = a.shape[nd - 1], N = b.shape[nd - 1];
   const A = jsData(a.storage), B = jsData(b.storage), C = jsData(out);
   const batchShape = a.shape.slice(0, nd - 2);
-  const aBatch = offsetsOf({ storage: a.storage, shape: batchShape, strides: a.strides.slice(0, nd - 2), offset: a.offset });
-  const bBatch = offsetsOf({ storage: b.storage, shape: batchShape, strides: b.strides.slice(0, nd - 2), offset: b.offset });
-  const strides = { rsA: a.strides[nd - 2], csA: a.strides[nd - 1], rsB: b.strides[nd - 2], csB: b.strides[nd - 1] };
+  const aBatch = offsetsOf({ storage: a.storage, shape: batchShape, strides: a.strides.slice(0, nd - 2),
+    offset: a.offset });
+  const bBatch = offsetsOf({ storage: b.storage, shape: batchShape, strides: b.strides.slice(0, nd - 2),
+    offset: b.offset });
+  const strides = {
+    rsA: a.strides[nd - 2], csA: a.strides[nd - 1], rsB: b.strides[nd - 2], csB: b.strides[nd - 1],
+  };
   for (let batch = 0; batch < aBatch.length; batch++) {
     const cOff = batch * M * N;
     if (!accumulate) C.fill(0, cOff, cOff + M * N);
@@ -123,7 +131,8 @@ export function gatherKernel(x: View, dim: number, index: View, out: Storage): v
   });
 }
 
-export function scatterAddKernel(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
+export function scatterAddKernel(out: Storage, outShape: readonly number[], dim: number, index: View,
+  src: View): void {
   const s = jsData(src.storage), idx = jsData(index.storage), dst = jsData(out);
   forEachCoord(index.shape, (coord) => {
     const value = s[viewOffset(src, coord)];
@@ -145,7 +154,8 @@ export function indexSelectKernel(x: View, dim: number, index: View, out: Storag
   });
 }
 
-export function indexAddKernel(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {
+export function indexAddKernel(out: Storage, outShape: readonly number[], dim: number, index: View,
+  src: View): void {
   const s = jsData(src.storage), idx = jsData(index.storage), dst = jsData(out);
   forEachCoord(src.shape, (coord) => {
     const value = s[viewOffset(src, coord)];

@@ -61,7 +61,10 @@ export function unaryFunction(op: UnaryOp, p0 = 0, p1 = 0): (x: number) => numbe
     case "floor": return Math.floor;
     case "ceil": return Math.ceil;
     // round half to even, as torch.round
-    case "round": return (x) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; };
+    case "round": return (x) => {
+      const r = Math.round(x);
+      return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+    };
     case "leakyRelu": return (x) => (x > 0 ? x : x * p0);
     case "elu": return (x) => (x > 0 ? x : p0 * Math.expm1(x));
     case "clamp": return (x) => (x < p0 ? p0 : x > p1 ? p1 : x);

@@ -2,7 +2,8 @@
  * Reference training-mode batch normalization over x [outer, channels, inner]: the textbook formulas,
  * every sum in double (two passes for the variance), each result rounded once.
  */
-import type { BatchNormShape, Storage, View } from "../backend.js";
+import type { Storage, View } from "../backend.js";
+import type { BatchNormShape } from "../../core/ops/norm.js";
 import { jsData } from "./strided.js";
 
 /** Element offsets of channel c's rows: row n starts at offset + (n·channels + c)·inner. */

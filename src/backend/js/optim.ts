@@ -1,4 +1,5 @@
-import type { AdamStepOptions, SgdStepOptions, Storage } from "../backend.js";
+import type { Storage } from "../backend.js";
+import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
 import { jsData } from "./strided.js";
 
 /**

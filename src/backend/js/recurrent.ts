@@ -1,4 +1,5 @@
-import type { RecurrentStep, RecurrentStepGrad, View } from "../backend.js";
+import type { View } from "../backend.js";
+import type { RecurrentStep, RecurrentStepGrad } from "../../core/ops/recurrent-step.js";
 import { matmulKernel } from "./kernels.js";
 import { jsData } from "./strided.js";
 

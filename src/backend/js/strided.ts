@@ -66,7 +66,8 @@ export function offsetsOf(view: View): Int32Array {
 }
 
 /** Calls `visit` with each coordinate of `shape` in row-major order (the array is reused). */
-export function forEachCoord(shape: readonly number[], visit: (coord: number[], linear: number) => void): void {
+export function forEachCoord(shape: readonly number[],
+  visit: (coord: number[], linear: number) => void): void {
   const n = viewSize(shape);
   const nd = shape.length;
   const coord = new Array<number>(nd).fill(0);

@@ -1,7 +1,8 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { bytesPerElement } from "../../core/dtype.js";
 import type { ArgReduceOp, Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../backend.js";
-import type { AdamStepOptions, RecurrentStep, RecurrentStepGrad, SgdStepOptions } from "../backend.js";
+import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
+import type { RecurrentStep, RecurrentStepGrad } from "../../core/ops/recurrent-step.js";
 import { JsBackend } from "../js/backend.js";
 import { JsStorage } from "../js/strided.js";
 import { WasmHeap } from "./heap.js";
@@ -15,7 +16,8 @@ import { fastCopy, fastFill } from "./copy.js";
 import { fastSoftmax, fastSoftmaxBackward } from "./softmax.js";
 import { fastGather, fastIndexAdd, fastIndexSelect, fastScatterAdd } from "./gather.js";
 import { ThreadPool } from "./threads.js";
-import type { BatchNormShape, Conv2dGeometry, Window2d } from "../backend.js";
+import type { BatchNormShape } from "../../core/ops/norm.js";
+import type { Conv2dGeometry, Window2d } from "../../core/ops/conv.js";
 import { fastConv2d, fastConv2dBackwardInput, fastConv2dBackwardWeight } from "./conv.js";
 import { fastMaxPool2d, fastMaxPool2dBackward } from "./pool.js";
 import { fastBatchNorm, fastBatchNormBackward } from "./norm.js";
@@ -234,7 +236,8 @@ export class WasmBackend implements Backend, KernelContext {
   write(storage: Storage, data: ArrayLike<number>, offset = 0): void {
     const dst = this.array(storage);
     if (offset + data.length > dst.length) {
-      throw new Error(`wasm backend: write of ${data.length} elements at ${offset} overruns a storage of ${dst.length}`);
+      throw new Error(`wasm backend: write of ${data.length} elements at ${offset} ` +
+        `overruns a storage of ${dst.length}`);
     }
     dst.set(data as ArrayLike<number> & TypedArray, offset);
   }

@@ -1,4 +1,5 @@
-import type { Conv2dGeometry, Storage, View } from "../backend.js";
+import type { Storage, View } from "../backend.js";
+import type { Conv2dGeometry } from "../../core/ops/conv.js";
 import type { KernelContext } from "./context.js";
 import { pointers } from "./gemm.js";
 import { ranges, writeWindow } from "./pool.js";

@@ -46,8 +46,3 @@ export function fastFill(ctx: KernelContext, dst: View, value: number): boolean 
   ctx.exports.copy_nd(nd, meta, meta + FILL_SLOT, pd, size === 8 ? 1 : 0);
   return true;
 }
-
-/** The storage's byte pointer at a view's offset. */
-export function viewPtr(ctx: KernelContext, view: View): number {
-  return ctx.ptr(view.storage) + view.offset * (view.storage.dtype === "float64" ? 8 : 4);
-}

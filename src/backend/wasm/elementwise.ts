@@ -1,17 +1,9 @@
 import type { BinaryOp, Storage, UnaryOp, View } from "../backend.js";
+import { Binary, Reduce, Unary } from "../opcodes.js";
 import type { KernelContext } from "./context.js";
 import { gatherInto } from "./copy.js";
 import { isContiguous, mergeDims, metaBlock, numel, writeMeta } from "./strided.js";
 
-/** Kernel op codes: the order of UnaryOp / BinaryOp in backend.ts (kernels/assembly switch on them). */
-const UNARY_CODES: Record<UnaryOp, number> = {
-  neg: 0, exp: 1, log: 2, log1p: 3, expm1: 4, sqrt: 5, rsqrt: 6, abs: 7, sign: 8, reciprocal: 9, relu: 10,
-  sigmoid: 11, tanh: 12, sin: 13, cos: 14, erf: 15, floor: 16, ceil: 17, round: 18, leakyRelu: 19, elu: 20,
-  clamp: 21, powScalar: 22, softplus: 23,
-};
-const BINARY_CODES: Record<BinaryOp, number> = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
-};
 /** Int32 ops whose result stays int32 (the others run on the reference, or never see int32 outputs). */
 const INT_UNARY = new Set<UnaryOp>(["neg", "abs", "sign", "relu", "floor", "ceil", "round"]);
 const INT_BINARY = new Set<BinaryOp>([
@@ -36,8 +28,8 @@ export function fastUnary(ctx: KernelContext, op: UnaryOp, x: View, out: Storage
     if (!gatherInto(ctx, x, po)) return false;
     px = po;
   }
-  if (dtype === "float32") ctx.exports.unary_f32(UNARY_CODES[op], px, po, n, p0, p1);
-  else ctx.exports.unary_i32(UNARY_CODES[op], px, po, n);
+  if (dtype === "float32") ctx.exports.unary_f32(Unary[op], px, po, n, p0, p1);
+  else ctx.exports.unary_i32(Unary[op], px, po, n);
   return true;
 }
 
@@ -59,8 +51,8 @@ export function fastBinary(ctx: KernelContext, op: BinaryOp, a: View, b: View, o
   }
   const pa = ctx.ptr(a.storage) + a.offset * 4, pb = ctx.ptr(b.storage) + b.offset * 4, po = ctx.ptr(out);
   const meta = writeMeta(ctx, nd, 2);
-  if (dtype === "float32") ctx.exports.binary_f32(BINARY_CODES[op], nd, meta, pa, pb, po);
-  else ctx.exports.binary_i32(BINARY_CODES[op], nd, meta, pa, pb, po);
+  if (dtype === "float32") ctx.exports.binary_f32(Binary[op], nd, meta, pa, pb, po);
+  else ctx.exports.binary_i32(Binary[op], nd, meta, pa, pb, po);
   return true;
 }
 
@@ -97,12 +89,14 @@ export function warmUpElementwise(ctx: KernelContext): void {
   const m = writeMeta(ctx, 1, 2), meta = metaBlock(ctx).i32;
   const e = ctx.exports;
   for (let round = 0; round < 8; round++) {
-    for (const op of [1, 2, 10, 11, 12]) e.unary_f32(op, x, z, n, 0, 0);
+    for (const op of [Unary.exp, Unary.log, Unary.relu, Unary.sigmoid, Unary.tanh]) {
+      e.unary_f32(op, x, z, n, 0, 0);
+    }
     meta[0] = n; meta[1] = 1; meta[2] = 1;
-    for (const op of [0, 2]) e.binary_f32(op, 1, m, x, y, z);
+    for (const op of [Binary.add, Binary.mul]) e.binary_f32(op, 1, m, x, y, z);
     e.copy_nd(1, m, x, z, 0);
-    e.reduce_rows_f32(0, x, 32, z, 32, 32);
-    e.reduce_cols_f32(0, x, 32, z, 32, 32, y);
+    e.reduce_rows_f32(Reduce.sum, x, 32, z, 32, 32);
+    e.reduce_cols_f32(Reduce.sum, x, 32, z, 32, 32, y);
   }
   ctx.heap.free(block, 3 * n * 4);
 }

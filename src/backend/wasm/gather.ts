@@ -16,7 +16,8 @@ function isContiguous(view: View): boolean {
  * so each is one block copy (`TypedArray.set` is a memmove) instead of an index walk per element.
  * This is what batches a DataLoader (rows of a [samples, features] tensor) and embedding lookups.
  */
-export function fastIndexSelect(ctx: KernelContext, x: View, dim: number, index: View, out: Storage): boolean {
+export function fastIndexSelect(ctx: KernelContext, x: View, dim: number, index: View,
+  out: Storage): boolean {
   if (!isContiguous(x) || index.shape.length !== 1 || index.storage.dtype !== "int32") return false;
   if (x.storage.dtype !== out.dtype) return false;
   let outer = 1, inner = 1;
@@ -71,7 +72,8 @@ export function fastIndexAdd(ctx: KernelContext, out: Storage, outShape: readonl
  * gather of one column per row is then a few hundred nanoseconds, not tens of microseconds.
  */
 function walk3(shape: readonly number[], skip: number, a: readonly number[], b: readonly number[],
-  c: readonly number[], start: [number, number, number], visit: (oa: number, ob: number, oc: number) => void) {
+  c: readonly number[], start: [number, number, number],
+  visit: (oa: number, ob: number, oc: number) => void) {
   const nd = shape.length;
   let n = 1;
   for (const s of shape) n *= s;

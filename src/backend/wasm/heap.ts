@@ -77,8 +77,9 @@ export class WasmHeap {
       this.coalesce();
       ptr = this.take(size);
       if (ptr < 0) {
-        throw new Error(`wasm backend: out of memory allocating ${bytes} bytes: ${this.liveBytes} bytes are live ` +
-          `and the heap maximum is ${this.options.maxBytes} bytes (zd.setMemoryLimit raises it)`);
+        throw new Error(`wasm backend: out of memory allocating ${bytes} bytes: ` +
+          `${this.liveBytes} bytes are live and the heap maximum is ${this.options.maxBytes} bytes ` +
+          "(zd.setMemoryLimit raises it)");
       }
     }
     this.liveBytes += size;

@@ -1,4 +1,5 @@
-import type { BatchNormShape, Storage, View } from "../backend.js";
+import type { Storage, View } from "../backend.js";
+import type { BatchNormShape } from "../../core/ops/norm.js";
 import type { KernelContext } from "./context.js";
 import { threadWorkspaces } from "./conv.js";
 import { pointers } from "./gemm.js";

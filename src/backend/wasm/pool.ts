@@ -1,4 +1,5 @@
-import type { Storage, View, Window2d } from "../backend.js";
+import type { Storage, View } from "../backend.js";
+import type { Window2d } from "../../core/ops/conv.js";
 import type { KernelContext } from "./context.js";
 import { pointers } from "./gemm.js";
 import { isContiguous, metaBlock } from "./strided.js";

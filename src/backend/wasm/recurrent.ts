@@ -1,4 +1,5 @@
-import type { RecurrentStep, RecurrentStepGrad, Storage, View } from "../backend.js";
+import type { Storage, View } from "../backend.js";
+import type { RecurrentStep, RecurrentStepGrad } from "../../core/ops/recurrent-step.js";
 import type { KernelContext } from "./context.js";
 import { isWasmStorage } from "./storage.js";
 import { CALL_SLOTS } from "./worker-protocol.js";

@@ -1,9 +1,9 @@
 import type { ArgReduceOp, ReduceOp, Storage, View } from "../backend.js";
+import { Reduce } from "../opcodes.js";
 import type { KernelContext } from "./context.js";
 import { gatherInto } from "./copy.js";
 import { MAX_DIMS, numel } from "./strided.js";
 
-const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, prod: 3 };
 /** Rows up to which a column sum stays in float32 (COL_BLOCK in kernels/assembly/reduce.ts). */
 const COL_BLOCK = 64;
 
@@ -56,7 +56,7 @@ export function fastReduce(ctx: KernelContext, op: ReduceOp, x: View, axes: read
   const r = mergeGroup(x, axes, true, redShape, redStrides);
   if (r < 0) return false; // an empty reduction: the reference gives the identities
   if (r === 0) return gatherInto(ctx, x, ctx.ptr(out));
-  const code = REDUCE_CODES[op], e = ctx.exports;
+  const code = Reduce[op], e = ctx.exports;
   const rows = dtype === "float32" ? e.reduce_rows_f32 : e.reduce_rows_i32;
   if (k <= 1 && r === 1 && redStrides[0] === 1) {
     const px = ctx.ptr(x.storage) + x.offset * 4;

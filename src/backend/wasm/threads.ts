@@ -136,8 +136,8 @@ export class ThreadPool {
     // checked before anything is written: an overlong call would spill into the next call's slots
     for (const call of calls) {
       if (call.length - 1 > CALL_SLOTS - 2) {
-        throw new Error(`thread pool: ${call[0]} has ${call.length - 1} arguments; a pooled call carries at most ` +
-          `${CALL_SLOTS - 2}`);
+        throw new Error(`thread pool: ${call[0]} has ${call.length - 1} arguments; ` +
+          `a pooled call carries at most ${CALL_SLOTS - 2}`);
       }
     }
     calls.forEach((call, c) => {

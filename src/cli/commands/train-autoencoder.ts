@@ -7,7 +7,7 @@ import type { Tensor } from "../../core/tensor.js";
 import { save } from "../../io/checkpoint.js";
 import { saveImageGrid } from "../../io/png.js";
 import { Autoencoder, type AutoencoderVariant } from "../../models/autoencoder.js";
-import { mseLoss } from "../../nn/losses.js";
+import { mseLoss } from "../../nn/functional/losses.js";
 import { Adam } from "../../optim/adam.js";
 import { SGD } from "../../optim/sgd.js";
 import { fit } from "../../train/fit.js";

@@ -5,7 +5,7 @@ import { save } from "../../io/checkpoint.js";
 import { writeFileAtomicSync } from "../../io/safetensors.js";
 import { cnn, lenet5, mobilenet, resnet } from "../../models/cnn.js";
 import type { Sequential } from "../../nn/layers/container.js";
-import { crossEntropy } from "../../nn/losses-classification.js";
+import { crossEntropy } from "../../nn/functional/losses-classification.js";
 import { Adam } from "../../optim/adam.js";
 import { SGD } from "../../optim/sgd.js";
 import { fit } from "../../train/fit.js";

@@ -8,7 +8,7 @@ import {
 import { save } from "../../io/checkpoint.js";
 import { CharLSTM } from "../../models/char-lstm.js";
 import { SequenceClassifier } from "../../models/sequence-classifier.js";
-import { crossEntropy } from "../../nn/losses-classification.js";
+import { crossEntropy } from "../../nn/functional/losses-classification.js";
 import { Adam } from "../../optim/adam.js";
 import type { Callback } from "../../train/callbacks.js";
 import { fit } from "../../train/fit.js";

@@ -1,18 +1,60 @@
 /**
- * Convolution and max pooling as differentiable ops on the backend's kernels. conv2d's backward is two
- * kernels (input: col2im of Wᵀ·dy; weight: dy·colsᵀ, with the bias gradient in the same pass); the
- * transposed convolution is conv2d's input gradient used forward, so its backward is conv2d and the
- * weight kernel with the roles swapped; max pooling records each window's arg-max, and its backward
- * routes the gradient there. The layers in src/nn check shapes and build the geometry.
+ * Convolution as differentiable ops on the backend's kernels. conv2d's backward is two kernels (input:
+ * col2im of Wᵀ·dy; weight: dy·colsᵀ, with the bias gradient in the same pass); the transposed convolution is
+ * conv2d's input gradient used forward, so its backward is conv2d and the weight kernel with the roles
+ * swapped. The layers in src/nn check shapes and build the geometry, and run the composite form (im2col by
+ * indexSelect, then matmul) when the backend lacks these kernels.
  */
-import type { Conv2dGeometry, Window2d } from "../../backend/backend.js";
+import type { Storage, View } from "../../backend/backend.js";
+import { hasKernels, type Backend } from "../../backend/backend.js";
 import { attach } from "../autograd.js";
 import { Tensor } from "../tensor.js";
 import { contiguous } from "./movement.js";
 
+/**
+ * A sliding window over planes of inH×inW (a convolution's or a pool's): kernel taps `dilation` apart,
+ * windows `stride` apart, starting `padH`/`padW` before the first row/column. The output size is given
+ * (it settles the padding at the bottom/right, "same" padding and ceil mode); positions outside the
+ * plane read zero (convolution) or are skipped (max pooling).
+ */
+export interface Window2d {
+  readonly inH: number; readonly inW: number;
+  readonly kernelH: number; readonly kernelW: number;
+  readonly strideH: number; readonly strideW: number;
+  readonly padH: number; readonly padW: number;
+  readonly dilationH: number; readonly dilationW: number;
+  readonly outH: number; readonly outW: number;
+}
+
+/** A 2-d convolution: x [batch, inChannels, inH, inW], weight [outChannels, inChannels/groups, kh, kw]. */
+export interface Conv2dGeometry extends Window2d {
+  readonly batch: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly groups: number;
+}
+
+declare module "../../backend/backend.js" {
+  /** Convolution kernels: every view is contiguous (any offset), one float dtype throughout. */
+  interface OptionalKernels {
+    /** out [N, O, outH, outW] = x [N, C, inH, inW] cross-correlated with weight [O, C/G, kh, kw] (+ bias). */
+    conv2d(x: View, weight: View, bias: View | null, geometry: Conv2dGeometry, out: Storage): void;
+    /** The adjoint in x (col2im): out [N, C, inH, inW] from the output gradient [N, O, outH, outW]. */
+    conv2dBackwardInput(grad: View, weight: View, geometry: Conv2dGeometry, out: Storage): void;
+    /** The adjoint in the weight: out [O, C/G, kh, kw], and with `biasOut` the bias gradient [O]. */
+    conv2dBackwardWeight(x: View, grad: View, geometry: Conv2dGeometry, out: Storage,
+      biasOut: Storage | null): void;
+  }
+}
+
+/** True when `backend` has the three convolution kernels (else the layers run the composite). */
+export function hasConvKernels(backend: Backend): boolean {
+  return hasKernels(backend, "conv2d", "conv2dBackwardInput", "conv2dBackwardWeight");
+}
+
 function inputGrad(grad: Tensor, weight: Tensor, g: Conv2dGeometry): Tensor {
   const dx = Tensor._empty([g.batch, g.inChannels, g.inH, g.inW], grad.dtype, grad.backend);
-  grad.backend.conv2dBackwardInput(grad._view(), weight._view(), g, dx._ref.storage);
+  grad.backend.conv2dBackwardInput?.(grad._view(), weight._view(), g, dx._ref.storage);
   return dx;
 }
 
@@ -20,14 +62,14 @@ function weightGrad(x: Tensor, grad: Tensor, g: Conv2dGeometry, withBias: boolea
   const shape = [g.outChannels, g.inChannels / g.groups, g.kernelH, g.kernelW];
   const dw = Tensor._empty(shape, x.dtype, x.backend);
   const db = withBias ? Tensor._empty([g.outChannels], x.dtype, x.backend) : null;
-  x.backend.conv2dBackwardWeight(x._view(), grad._view(), g, dw._ref.storage,
+  x.backend.conv2dBackwardWeight?.(x._view(), grad._view(), g, dw._ref.storage,
     db === null ? null : db._ref.storage);
   return [dw, db];
 }
 
 function forward(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv2dGeometry): Tensor {
   const out = Tensor._empty([g.batch, g.outChannels, g.outH, g.outW], x.dtype, x.backend);
-  x.backend.conv2d(x._view(), weight._view(), bias === null ? null : bias._view(), g, out._ref.storage);
+  x.backend.conv2d?.(x._view(), weight._view(), bias === null ? null : bias._view(), g, out._ref.storage);
   return out;
 }
 
@@ -61,24 +103,4 @@ export function convTranspose2dOp(x: Tensor, weight: Tensor, geometry: Conv2dGeo
     return [input.requiresGrad ? forward(gc, w, null, geometry) : null,
       w.requiresGrad ? weightGrad(gc, input, geometry, false)[0] : null];
   });
-}
-
-/**
- * @internal Max over each window of x [N, C, inH, inW] (padding is never the maximum): the values
- * [N, C, outH, outW] and the int32 flat index (row·inW + column) of each one's source.
- */
-export function maxPool2dOp(x: Tensor, window: Window2d): [Tensor, Tensor] {
-  const xc = contiguous(x);
-  const [n, c] = x.shape, planes = n * c;
-  const shape = [n, c, window.outH, window.outW];
-  const out = Tensor._empty(shape, x.dtype, x.backend);
-  const indices = Tensor._empty(shape, "int32", x.backend);
-  x.backend.maxPool2d(xc._view(), planes, window, out._ref.storage, indices._ref.storage);
-  const values = attach(out, "maxPool2d", [xc], (grad, _, [input]) => {
-    const dx = Tensor._empty(input.shape, grad.dtype, grad.backend);
-    const gc = contiguous(grad);
-    grad.backend.maxPool2dBackward(gc._view(), indices._view(), planes, window, dx._ref.storage);
-    return [dx];
-  });
-  return [values, indices];
 }

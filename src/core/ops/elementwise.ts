@@ -5,6 +5,7 @@ import type { DType } from "../dtype.js";
 import { floatTypeOf, isDType, promoteTypes } from "../dtype.js";
 import { broadcastShapes, broadcastStrides, shapesEqual } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
+import { checkFinite, checkPositive } from "../../util/check.js";
 
 /** Every op checks its tensor arguments, so a wrong argument names the op instead of failing deep inside. */
 export function checkTensor(op: string, x: unknown, name = "input"): Tensor {
@@ -30,7 +31,9 @@ function toTensor(op: string, value: TensorLike, like: Tensor): Tensor {
 }
 
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error(`${op}: expected at least one Tensor operand`);
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    throw new Error(`${op}: expected at least one Tensor operand`);
+  }
   const like = (a instanceof Tensor ? a : b) as Tensor;
   return [toTensor(op, a, like), toTensor(op, b, like)];
 }
@@ -131,7 +134,9 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 export function neg(x: Tensor): Tensor { return attach(unary("neg", x), "neg", [x], (g) => [neg(g)]); }
 export function exp(x: Tensor): Tensor { return attach(unary("exp", x), "exp", [x], (g, o) => [mul(g, o)]); }
-export function log(x: Tensor): Tensor { return attach(unary("log", x), "log", [x], (g, _, [i]) => [div(g, i)]); }
+export function log(x: Tensor): Tensor {
+  return attach(unary("log", x), "log", [x], (g, _, [i]) => [div(g, i)]);
+}
 export function log1p(x: Tensor): Tensor {
   return attach(unary("log1p", x), "log1p", [x], (g, _, [i]) => [div(g, add(i, 1))]);
 }
@@ -144,16 +149,22 @@ export function sqrt(x: Tensor): Tensor {
 export function rsqrt(x: Tensor): Tensor {
   return attach(unary("rsqrt", x), "rsqrt", [x], (g, o) => [mul(g, mul(powScalar(o, 3), -0.5))]);
 }
-export function abs(x: Tensor): Tensor { return attach(unary("abs", x), "abs", [x], (g, _, [i]) => [mul(g, sign(i))]); }
+export function abs(x: Tensor): Tensor {
+  return attach(unary("abs", x), "abs", [x], (g, _, [i]) => [mul(g, sign(i))]);
+}
 export function reciprocal(x: Tensor): Tensor {
   return attach(unary("reciprocal", x), "reciprocal", [x], (g, o) => [neg(mul(g, mul(o, o)))]);
 }
-export function sin(x: Tensor): Tensor { return attach(unary("sin", x), "sin", [x], (g, _, [i]) => [mul(g, cos(i))]); }
+export function sin(x: Tensor): Tensor {
+  return attach(unary("sin", x), "sin", [x], (g, _, [i]) => [mul(g, cos(i))]);
+}
 export function cos(x: Tensor): Tensor {
   return attach(unary("cos", x), "cos", [x], (g, _, [i]) => [neg(mul(g, sin(i)))]);
 }
 export function erf(x: Tensor): Tensor {
-  return attach(unary("erf", x), "erf", [x], (g, _, [i]) => [mul(g, mul(exp(neg(mul(i, i))), 2 / Math.sqrt(Math.PI)))]);
+  // d/dx erf(x) = 2/√π · exp(−x²)
+  return attach(unary("erf", x), "erf", [x],
+    (g, _, [i]) => [mul(g, mul(exp(neg(mul(i, i))), 2 / Math.sqrt(Math.PI)))]);
 }
 /** Piecewise-constant ops have a zero gradient almost everywhere. */
 function flat(op: "sign" | "floor" | "ceil" | "round", x: Tensor): Tensor {
@@ -164,7 +175,9 @@ export function floor(x: Tensor): Tensor { return flat("floor", x); }
 export function ceil(x: Tensor): Tensor { return flat("ceil", x); }
 export function round(x: Tensor): Tensor { return flat("round", x); }
 
-export function relu(x: Tensor): Tensor { return attach(unary("relu", x), "relu", [x], (g, _, [i]) => [mul(g, gt(i, 0))]); }
+export function relu(x: Tensor): Tensor {
+  return attach(unary("relu", x), "relu", [x], (g, _, [i]) => [mul(g, gt(i, 0))]);
+}
 export function sigmoid(x: Tensor): Tensor {
   return attach(unary("sigmoid", x), "sigmoid", [x], (g, o) => [mul(g, mul(o, sub(1, o)))]);
 }
@@ -178,11 +191,12 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 }
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkFinite("elu", "alpha", alpha);
-  return attach(unary("elu", x, alpha), "elu", [x], (g, o, [i]) => [where(gt(i, 0), g, mul(g, add(o, alpha)))]);
+  return attach(unary("elu", x, alpha), "elu", [x],
+    (g, o, [i]) => [where(gt(i, 0), g, mul(g, add(o, alpha)))]);
 }
 /** log(1 + exp(beta x)) / beta, computed without overflow; linear above `threshold` as PyTorch. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  if (!(beta > 0) || !Number.isFinite(beta)) throw new Error(`softplus: beta must be a positive number, got ${beta}`);
+  checkPositive("softplus", "beta", beta);
   checkFinite("softplus", "threshold", threshold);
   return attach(unary("softplus", x, beta, threshold), "softplus", [x], (g, _, [i]) => {
     const bx = mul(i, beta);
@@ -193,7 +207,9 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 /** Limits values to [min, max]; either bound may be omitted. The gradient passes where min <= x <= max. */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   const lo = min ?? -Infinity, hi = max ?? Infinity;
-  if (Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`clamp: bounds must not be NaN, got min=${min}, max=${max}`);
+  if (Number.isNaN(lo) || Number.isNaN(hi)) {
+    throw new Error(`clamp: bounds must not be NaN, got min=${min}, max=${max}`);
+  }
   if (min == null && max == null) throw new Error("clamp: give at least one of min and max");
   return attach(unary("clamp", x, lo, hi), "clamp", [x], (g, _, [i]) => [mul(g, mul(ge(i, lo), le(i, hi)))]);
 }
@@ -201,7 +217,9 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 /** Converts to another dtype; the gradient converts back. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkTensor("cast", x);
-  if (!isDType(dtype)) throw new Error(`cast: unknown dtype "${String(dtype)}"; expected float32, float64 or int32`);
+  if (!isDType(dtype)) {
+    throw new Error(`cast: unknown dtype "${String(dtype)}"; expected float32, float64 or int32`);
+  }
   if (dtype === x.dtype) return x;
   const out = Tensor._empty(x.shape, dtype, x.backend);
   x.backend.copy(x._view(), out._view());
@@ -209,6 +227,3 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return attach(out, "cast", [x], (g, _, [i]) => [cast(g, i.dtype)]);
 }
 
-function checkFinite(op: string, name: string, value: number): void {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`${op}: ${name} must be a finite number, got ${value}`);
-}

@@ -1,9 +1,28 @@
+import type { Storage, View } from "../../backend/backend.js";
 import { attach } from "../autograd.js";
 import { fromFlat, full } from "../creation.js";
 import { formatShape, normalizeAxis } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { contiguous } from "./movement.js";
 import { checkTensor } from "./elementwise.js";
+
+declare module "../../backend/backend.js" {
+  interface OptionalKernels {
+    /** Selects entries `index` (1-D int32) along dim; out shape is x's with dim resized. */
+    indexSelect(x: View, dim: number, index: View, out: Storage): void;
+    /** The adjoint of indexSelect: out (contiguous, target shape) += src added at `index` along dim. */
+    indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void;
+  }
+}
+
+/**
+ * A 1-D index seen as a gather index of `shape`: stride 0 on every dim but `dim`, so `gather` and
+ * `scatterAdd` do indexSelect's and indexAdd's work on backends without those kernels.
+ */
+function spread(index: View, shape: readonly number[], dim: number): View {
+  return { storage: index.storage, shape, offset: index.offset,
+    strides: shape.map((_, i) => (i === dim ? index.strides[0] : 0)) };
+}
 
 function checkIndex(op: string, index: Tensor, size: number, dim: number): void {
   if (index.dtype !== "int32") throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype}`);
@@ -25,8 +44,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   index.shape.forEach((d, i) => {
     if (i !== axis && d > x.shape[i]) {
-      throw new Error(`gather: index shape ${formatShape(index.shape)} exceeds input shape ${formatShape(x.shape)} ` +
-        `in dimension ${i}`);
+      throw new Error(`gather: index shape ${formatShape(index.shape)} exceeds input shape ` +
+        `${formatShape(x.shape)} in dimension ${i}`);
     }
   });
   checkIndex("gather", index, x.shape[axis], dim);
@@ -53,10 +72,14 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
   checkIndex("indexSelect", idx, x.shape[axis], dim);
   const shape = x.shape.map((d, i) => (i === axis ? idx.shape[0] : d));
   const out = Tensor._empty(shape, x.dtype, x.backend);
-  x.backend.indexSelect(x._view(), axis, idx._view(), out._ref.storage);
+  const b = x.backend;
+  if (b.indexSelect) b.indexSelect(x._view(), axis, idx._view(), out._ref.storage);
+  else b.gather(x._view(), axis, spread(idx._view(), shape, axis), out._ref.storage);
   return attach(out, "indexSelect", [x], (g, _, [input]) => {
     const grad = full(input.shape, 0, g.dtype, g.backend);
-    g.backend.indexAdd(grad._ref.storage, input.shape, axis, idx._view(), g._view());
+    const gb = g.backend;
+    if (gb.indexAdd) gb.indexAdd(grad._ref.storage, input.shape, axis, idx._view(), g._view());
+    else gb.scatterAdd(grad._ref.storage, input.shape, axis, spread(idx._view(), g.shape, axis), g._view());
     return [grad];
   });
 }

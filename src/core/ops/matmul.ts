@@ -22,7 +22,8 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new Error("matmul: expected two tensors");
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new Error(`matmul: both arguments need at least 1 dimension, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new Error("matmul: both arguments need at least 1 dimension, " +
+      `got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
   const dtype = promoteTypes(a.dtype, b.dtype);
   if (dtype === "int32") throw new Error("matmul: expected floating-point tensors, got int32");
@@ -32,7 +33,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (vectorRight) y = unsqueeze(y, 1);
   const k1 = x.shape[x.ndim - 1], k2 = y.shape[y.ndim - 2];
   if (k1 !== k2) {
-    throw new Error(`matmul: ${formatShape(a.shape)} x ${formatShape(b.shape)}: inner dimensions ${k1} and ${k2} differ`);
+    throw new Error(`matmul: ${formatShape(a.shape)} x ${formatShape(b.shape)}: ` +
+      `inner dimensions ${k1} and ${k2} differ`);
   }
   let batch: number[];
   try {

@@ -14,18 +14,21 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
   if (!Array.isArray(shape)) throw new Error(`${op}: expected a shape array, got ${String(shape)}`);
   const out = [...shape];
   const unknown = out.indexOf(-1);
-  if (unknown !== out.lastIndexOf(-1)) throw new Error(`${op}: only one dimension can be -1, got ${formatShape(shape)}`);
+  if (unknown !== out.lastIndexOf(-1)) {
+    throw new Error(`${op}: only one dimension can be -1, got ${formatShape(shape)}`);
+  }
   if (unknown >= 0) {
     const known = shapeSize(out.filter((_, i) => i !== unknown));
     if (known === 0 || x.size % known !== 0) {
-      throw new Error(`${op}: cannot reshape a tensor of shape ${formatShape(x.shape)} (${x.size} elements) into ${formatShape(shape)}`);
+      throw new Error(`${op}: cannot reshape a tensor of shape ${formatShape(x.shape)} ` +
+        `(${x.size} elements) into ${formatShape(shape)}`);
     }
     out[unknown] = x.size / known;
   }
   checkShape(op, out);
   if (shapeSize(out) !== x.size) {
-    throw new Error(`${op}: cannot reshape a tensor of shape ${formatShape(x.shape)} (${x.size} elements) into ` +
-      `${formatShape(shape)} (${shapeSize(out)} elements)`);
+    throw new Error(`${op}: cannot reshape a tensor of shape ${formatShape(x.shape)} (${x.size} elements) ` +
+      `into ${formatShape(shape)} (${shapeSize(out)} elements)`);
   }
   return out;
 }
@@ -63,7 +66,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor("view", x);
   if (!x.isContiguous()) {
-    throw new Error(`view: tensor of shape ${formatShape(x.shape)} is not contiguous; use reshape() or contiguous() first`);
+    throw new Error(`view: tensor of shape ${formatShape(x.shape)} is not contiguous; ` +
+      "use reshape() or contiguous() first");
   }
   return reshape(x, shape);
 }
@@ -133,7 +137,10 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor("expand", x);
   const lead = shape.length - x.ndim;
-  if (lead < 0) throw new Error(`expand: cannot expand shape ${formatShape(x.shape)} to fewer dims ${formatShape(shape)}`);
+  if (lead < 0) {
+    throw new Error(`expand: cannot expand shape ${formatShape(x.shape)} ` +
+      `to fewer dims ${formatShape(shape)}`);
+  }
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
   if (target.some((d) => !Number.isInteger(d) || d < 0)) {
     // -1 keeps an existing size; a new leading dim has no size to keep
@@ -160,7 +167,9 @@ function sliceBounds(size: number, start: number | undefined, end: number | unde
 export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
   checkTensor("slice", x);
   const axis = normalizeAxis("slice", dim, x.ndim);
-  if (!Number.isInteger(step) || step < 1) throw new Error(`slice: step must be a positive integer, got ${step}`);
+  if (!Number.isInteger(step) || step < 1) {
+    throw new Error(`slice: step must be a positive integer, got ${step}`);
+  }
   for (const [name, v] of [["start", start], ["end", end]] as const) {
     if (v != null && !Number.isInteger(v)) throw new Error(`slice: ${name} must be an integer, got ${v}`);
   }
@@ -171,8 +180,9 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
   const out = x._withView(shape, strides, x._offset + (length > 0 ? s * x._strides[axis] : 0));
   return attach(out, "slice", [x], (g, _, [i]) => {
     const grad = full(i.shape, 0, g.dtype, g.backend);
-    const target = grad._withView(shape, strides.map((st, k) => (k === axis ? contiguousStrides(i.shape)[k] * step
-      : contiguousStrides(i.shape)[k])), length > 0 ? s * contiguousStrides(i.shape)[axis] : 0);
+    const target = grad._withView(shape,
+      strides.map((st, k) => (k === axis ? contiguousStrides(i.shape)[k] * step
+        : contiguousStrides(i.shape)[k])), length > 0 ? s * contiguousStrides(i.shape)[axis] : 0);
     g.backend.copy(g._view(), target._view());
     return [grad];
   });
@@ -208,7 +218,10 @@ export function split(x: Tensor, sizeOrSections: number | number[], dim = 0): Te
       throw new Error(`split: sections must be integers >= 0, got [${String(sizes)}]`);
     }
     const sum = sizes.reduce((a, b) => a + b, 0);
-    if (sum !== total) throw new Error(`split: sections [${sizes.join(",")}] sum to ${sum}, dimension ${dim} has size ${total}`);
+    if (sum !== total) {
+      throw new Error(`split: sections [${sizes.join(",")}] sum to ${sum}, ` +
+        `dimension ${dim} has size ${total}`);
+    }
   }
   let start = 0;
   return sizes.map((n) => slice(x, axis, start, (start += n)));
@@ -217,7 +230,9 @@ export function split(x: Tensor, sizeOrSections: number | number[], dim = 0): Te
 /** `chunks` nearly equal pieces along dim (as torch.chunk). */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   checkTensor("chunk", x);
-  if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
+  if (!Number.isInteger(chunks) || chunks < 1) {
+    throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
+  }
   const axis = normalizeAxis("chunk", dim, x.ndim);
   return split(x, Math.max(1, Math.ceil(x.shape[axis] / chunks)), axis);
 }
@@ -234,8 +249,8 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   tensors.forEach((t, k) => {
     dtype = promoteTypes(dtype, t.dtype);
     if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
-      throw new Error(`concat: tensor ${k} has shape ${formatShape(t.shape)}, expected ${formatShape(first.shape)} ` +
-        `except along dimension ${dim}`);
+      throw new Error(`concat: tensor ${k} has shape ${formatShape(t.shape)}, ` +
+        `expected ${formatShape(first.shape)} except along dimension ${dim}`);
     }
   });
   const shape = [...first.shape];
@@ -244,7 +259,10 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   let start = 0;
   const strides = contiguousStrides(shape);
   for (const t of tensors) {
-    if (t.size > 0) first.backend.copy(t._view(), { storage: out._ref.storage, shape: t.shape, strides, offset: start * strides[axis] });
+    if (t.size > 0) {
+      first.backend.copy(t._view(),
+        { storage: out._ref.storage, shape: t.shape, strides, offset: start * strides[axis] });
+    }
     start += t.shape[axis];
   }
   return attach(out, "concat", tensors, (g, _, inputs) => {
@@ -261,7 +279,8 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   tensors.forEach((t, k) => checkTensor("stack", t, `tensor ${k}`));
   tensors.forEach((t, k) => {
     if (!shapesEqual(t.shape, tensors[0].shape)) {
-      throw new Error(`stack: tensor ${k} has shape ${formatShape(t.shape)}, expected ${formatShape(tensors[0].shape)}`);
+      throw new Error(`stack: tensor ${k} has shape ${formatShape(t.shape)}, ` +
+        `expected ${formatShape(tensors[0].shape)}`);
     }
   });
   const axis = normalizeAxis("stack", dim, tensors[0].ndim + 1);
@@ -275,9 +294,13 @@ export function assignInto(target: Tensor, source: TensorLike): void {
     throw new Error(`assign: expected a Tensor or a number, got ${typeof source}`);
   }
   const src = source instanceof Tensor ? source : scalarFor(source, target);
-  if (src.ndim > target.ndim || src.shape.some((d, i) => d !== 1 && d !== target.shape[target.ndim - src.ndim + i])) {
-    throw new Error(`assign: cannot write shape ${formatShape(src.shape)} into a tensor of shape ${formatShape(target.shape)}`);
+  if (src.ndim > target.ndim ||
+    src.shape.some((d, i) => d !== 1 && d !== target.shape[target.ndim - src.ndim + i])) {
+    throw new Error(`assign: cannot write shape ${formatShape(src.shape)} ` +
+      `into a tensor of shape ${formatShape(target.shape)}`);
   }
-  const view = { ...src._view(), shape: target.shape, strides: broadcastStrides(src.shape, src._strides, target.shape) };
+  const view = {
+    ...src._view(), shape: target.shape, strides: broadcastStrides(src.shape, src._strides, target.shape),
+  };
   target.backend.copy(view, target._view());
 }

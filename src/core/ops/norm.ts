@@ -3,10 +3,39 @@
  * keeps only the batch mean and variance per channel (the composite form in src/nn/norm.ts keeps five
  * tensors of the input's size for its backward), and the backward is one pass over x and dy.
  */
-import type { BatchNormShape } from "../../backend/backend.js";
+import type { Storage, View } from "../../backend/backend.js";
+import { hasKernels, type Backend } from "../../backend/backend.js";
 import { attach } from "../autograd.js";
 import { Tensor } from "../tensor.js";
 import { contiguous } from "./movement.js";
+
+/** The layout batch normalization sees: x as [outer, channels, inner] (NCHW: N, C, H·W). */
+export interface BatchNormShape {
+  readonly outer: number;
+  readonly channels: number;
+  readonly inner: number;
+}
+
+declare module "../../backend/backend.js" {
+  interface OptionalKernels {
+    /**
+     * Training-mode batch normalization: per channel the batch mean and biased variance (into `mean`
+     * and `variance`, [channels]), and out = (x − mean)/√(variance + eps)·weight + bias (weight and
+     * bias [channels], or null for 1 and 0).
+     */
+    batchNorm(x: View, weight: View | null, bias: View | null, shape: BatchNormShape, eps: number,
+      out: Storage, mean: Storage, variance: Storage): void;
+    /** Its adjoint from the saved mean and variance: dx, dweight and dbias, each skipped when null. */
+    batchNormBackward(x: View, grad: View, weight: View | null, mean: View, variance: View,
+      shape: BatchNormShape, eps: number, dx: Storage | null, dweight: Storage | null,
+      dbias: Storage | null): void;
+  }
+}
+
+/** True when `backend` has both batch-norm kernels (else src/nn composes batch norm from ops). */
+export function hasBatchNormKernels(backend: Backend): boolean {
+  return hasKernels(backend, "batchNorm", "batchNormBackward");
+}
 
 export interface BatchNormResult {
   /** (x − mean)/√(variance + eps)·weight + bias. */
@@ -29,7 +58,7 @@ export function batchNormOp(x: Tensor, weight: Tensor | null, bias: Tensor | nul
   const out = Tensor._empty(x.shape, x.dtype, x.backend);
   const mean = Tensor._empty([channels], x.dtype, x.backend);
   const variance = Tensor._empty([channels], x.dtype, x.backend);
-  x.backend.batchNorm(xc._view(), wc && wc._view(), bc && bc._view(), shape, eps, out._ref.storage,
+  x.backend.batchNorm?.(xc._view(), wc && wc._view(), bc && bc._view(), shape, eps, out._ref.storage,
     mean._ref.storage, variance._ref.storage);
   const inputs = [xc, ...(wc === null ? [] : [wc]), ...(bc === null ? [] : [bc])];
   const output = attach(out, "batchNorm", inputs, (g, _, saved) => {
@@ -39,7 +68,7 @@ export function batchNormOp(x: Tensor, weight: Tensor | null, bias: Tensor | nul
     const grad = (t: Tensor | null, s: readonly number[]): Tensor | null =>
       t !== null && t.requiresGrad ? Tensor._empty(s, g.dtype, g.backend) : null;
     const dx = grad(input, input.shape), dw = grad(w, [channels]), db = grad(b, [channels]);
-    g.backend.batchNormBackward(input._view(), gc._view(), w && w._view(), mean._view(), variance._view(),
+    g.backend.batchNormBackward?.(input._view(), gc._view(), w && w._view(), mean._view(), variance._view(),
       shape, eps, dx && dx._ref.storage, dw && dw._ref.storage, db && db._ref.storage);
     return [dx, ...(w === null ? [] : [dw]), ...(b === null ? [] : [db])];
   });

@@ -9,14 +9,17 @@
  * fused kernel for the gates and the new state. The input projection x·W_ihᵀ of all steps is one GEMM
  * done by the caller, whose gradient is the stored gate gradients themselves.
  */
-import type { Backend, RecurrentCell, RecurrentStep, View } from "../../backend/backend.js";
+import type { Backend, View } from "../../backend/backend.js";
 import { attach } from "../autograd.js";
 import type { DType } from "../dtype.js";
 import { formatShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor } from "./elementwise.js";
+import { compositeScan } from "./recurrent-composite.js";
+import { gateCount, hasRecurrentKernels, type RecurrentCell, type RecurrentStep } from "./recurrent-step.js";
 
 export type { RecurrentCell };
+export { gateCount };
 
 export interface RecurrentScanOptions {
   /** Walk the sequence from its last step to its first (the backward half of a bidirectional layer). */
@@ -25,10 +28,6 @@ export interface RecurrentScanOptions {
   mask?: Tensor | null;
 }
 
-/** Gate blocks per cell: LSTM i, f, g, o; GRU r, z, n; a plain RNN has one. */
-export function gateCount(cell: RecurrentCell): number {
-  return cell === "lstm" ? 4 : cell === "gru" ? 3 : 1;
-}
 
 /** Rows [index·B, (index+1)·B) of a contiguous [N, B, width] tensor (or a [B, width] one at index 0). */
 function row(t: Tensor, index: number, batch: number, width: number): View {
@@ -97,6 +96,7 @@ export function recurrentScan(cell: RecurrentCell, xProj: Tensor, wHh: Tensor, b
   h0: Tensor, c0: Tensor | null, options: RecurrentScanOptions = {}): Tensor {
   const maskIn = options.mask ?? null;
   check(cell, xProj, wHh, bias, h0, c0, maskIn);
+  if (!hasRecurrentKernels(xProj.backend)) return compositeScan(cell, xProj, wHh, bias, h0, c0, options);
   const reverse = options.reverse ?? false;
   const [T, B, GH] = xProj.shape;
   const H = GH / gateCount(cell), lstm = cell === "lstm", gru = cell === "gru";
@@ -125,7 +125,7 @@ export function recurrentScan(cell: RecurrentCell, xProj: Tensor, wHh: Tensor, b
   };
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
-    backend.recurrentForward(stepAt(t, k === 0, true));
+    backend.recurrentForward?.(stepAt(t, k === 0, true));
   }
   hh.dispose();
   if (cells !== null) backend.copy(row(cells, reverse ? 0 : T, B, H), row(states, T + 1, B, H));
@@ -163,7 +163,7 @@ function scanBackward(s: Saved, g: Tensor, wantW: boolean, wantBias: boolean): S
   const dRecurrent = dHh ?? dX;
   for (let k = T - 1; k >= 0; k--) {
     const t = reverse ? T - 1 - k : k;
-    backend.recurrentBackward(s.stepAt(t, k === T - 1), {
+    backend.recurrentBackward?.(s.stepAt(t, k === T - 1), {
       dH: dH._view(), dOut: row(g, reverse ? t : t + 1, B, H), dC: dC === null ? null : dC._view(),
       dX: row(dX, t, B, GH), dHh: maybeRow(dHh, t, B, GH),
     });

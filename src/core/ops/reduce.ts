@@ -8,7 +8,9 @@ import { expand, reshape } from "./movement.js";
 export type Dims = number | readonly number[] | null | undefined;
 
 function keptShape(shape: readonly number[], axes: readonly number[], keepDim: boolean): number[] {
-  return keepDim ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+  return keepDim
+    ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : shape.filter((_, i) => !axes.includes(i));
 }
 
 function reduceRaw(op: ReduceOp, x: Tensor, axes: number[], keepDim: boolean): Tensor {
@@ -43,8 +45,12 @@ function extreme(op: "max" | "min", x: Tensor, dim: Dims, keepDim: boolean): Ten
     return [div(mul(spread(g, i, axes), mask), count)];
   });
 }
-export function max(x: Tensor, dim?: Dims, keepDim = false): Tensor { return extreme("max", x, dim, keepDim); }
-export function min(x: Tensor, dim?: Dims, keepDim = false): Tensor { return extreme("min", x, dim, keepDim); }
+export function max(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  return extreme("max", x, dim, keepDim);
+}
+export function min(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  return extreme("min", x, dim, keepDim);
+}
 
 /**
  * Product. The gradient of each entry is the product of the others: prod / x where a slice has no
@@ -58,7 +64,8 @@ export function prod(x: Tensor, dim?: Dims, keepDim = false): Tensor {
     const isZero = eq(i, 0);
     const zeros = spread(reduceRaw("sum", isZero, axes, true), i, axes);
     const restOfZero = spread(reduceRaw("prod", where(isZero, 1, i), axes, true), i, axes);
-    const others = where(eq(zeros, 0), div(spread(o, i, axes), i), where(mul(isZero, eq(zeros, 1)), restOfZero, 0));
+    const others = where(eq(zeros, 0), div(spread(o, i, axes), i),
+      where(mul(isZero, eq(zeros, 1)), restOfZero, 0));
     return [mul(spread(g, i, axes), others)];
   });
 }
@@ -73,8 +80,12 @@ function argExtreme(op: "argmax" | "argmin", x: Tensor, dim: number | undefined,
   return out;
 }
 /** Index of the largest value along `dim` (of the flattened tensor when no dim is given), int32. */
-export function argmax(x: Tensor, dim?: number, keepDim = false): Tensor { return argExtreme("argmax", x, dim, keepDim); }
-export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor { return argExtreme("argmin", x, dim, keepDim); }
+export function argmax(x: Tensor, dim?: number, keepDim = false): Tensor {
+  return argExtreme("argmax", x, dim, keepDim);
+}
+export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor {
+  return argExtreme("argmin", x, dim, keepDim);
+}
 
 /** Sums a broadcast gradient back to `shape`: the one place autograd un-broadcasts. */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {

@@ -5,7 +5,7 @@
 import type { Tensor } from "../../core/tensor.js";
 import {
   elu, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh,
-} from "../functional.js";
+} from "../functional/index.js";
 import { Module, type ModuleConfig } from "../module.js";
 import { checkFinite, checkInput, checkInt, checkOneOf } from "./check.js";
 

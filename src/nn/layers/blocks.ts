@@ -4,18 +4,12 @@
  */
 import type { Tensor } from "../../core/tensor.js";
 import { Module, type ModuleConfig } from "../module.js";
-import type { ConfigArgs } from "../registry.js";
+import type { ConfigArgs } from "../config.js";
 import { ReLU } from "./activation.js";
 import { Sequential } from "./container.js";
 import { Conv2d } from "./conv.js";
 import { BatchNorm2d } from "./norm.js";
-
-function checkPositiveInt(block: string, name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new Error(`${block}: ${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
+import { checkPositiveInt } from "../../util/check.js";
 
 /** Conv2d (no bias: the BatchNorm after it has one) then BatchNorm2d. */
 function convBn(inChannels: number, outChannels: number, kernelSize: number,

@@ -9,12 +9,12 @@ import type { Tensor } from "../../core/tensor.js";
 import {
   batched, checkGroups, convolve, convolve1d, convolveTransposed, resolvePadding, type Conv1dOptions,
   type Conv2dOptions, type ConvContext, type ConvTranspose2dOptions,
-} from "../conv.js";
-import { toPair, type IntPair, type PaddingMode } from "../im2col.js";
+} from "../functional/conv.js";
+import { toPair, type IntPair, type PaddingMode } from "../functional/im2col.js";
 import { defaultLayerInit } from "../init.js";
 import { Module, type JsonValue, type ModuleConfig } from "../module.js";
 import { Parameter } from "../parameter.js";
-import type { ConfigArgs } from "../registry.js";
+import { pyTuple, type ConfigArgs } from "../config.js";
 import { checkBoolean, checkInput, checkOneOf, checkPositiveInt } from "./check.js";
 
 interface LayerExtras {
@@ -34,10 +34,6 @@ interface AnyConvOptions extends LayerExtras {
 }
 
 /** Python's repr of a tuple: (3, 3), or (3,) for one element. */
-export function pyTuple(values: readonly number[]): string {
-  return values.length === 1 ? `(${values[0]},)` : `(${values.join(", ")})`;
-}
-
 /** Shared state of the convolution layers; `dims` sizes per option: 1 (Conv1d) or 2. */
 abstract class ConvLayer extends Module {
   readonly inChannels: number;

@@ -3,7 +3,7 @@ import { isFloat } from "../../core/dtype.js";
 import { formatShape } from "../../core/shape.js";
 import { Tensor } from "../../core/tensor.js";
 import { Module, type ModuleConfig } from "../module.js";
-import type { ConfigArgs } from "../registry.js";
+import type { ConfigArgs } from "../config.js";
 import { checkInput } from "./check.js";
 
 /**

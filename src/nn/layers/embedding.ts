@@ -7,7 +7,7 @@ import type { Tensor } from "../../core/tensor.js";
 import { normal } from "../init.js";
 import { Module, type ModuleConfig } from "../module.js";
 import { Parameter } from "../parameter.js";
-import type { ConfigArgs } from "../registry.js";
+import type { ConfigArgs } from "../config.js";
 import { checkInput, checkOneOf, checkPositiveInt } from "./check.js";
 
 export interface EmbeddingOptions {

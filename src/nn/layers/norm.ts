@@ -7,10 +7,10 @@ import type { DType } from "../../core/dtype.js";
 import { formatShape } from "../../core/shape.js";
 import type { Tensor } from "../../core/tensor.js";
 import { Module, type ModuleConfig } from "../module.js";
-import { pyTuple } from "./conv.js";
-import { normalizeBatch, normalizeLayer } from "../norm.js";
+import { pyTuple } from "../config.js";
+import { normalizeBatch, normalizeLayer } from "../functional/norm.js";
 import { Parameter } from "../parameter.js";
-import type { ConfigArgs } from "../registry.js";
+import type { ConfigArgs } from "../config.js";
 import { checkBoolean, checkFinite, checkInput, checkOneOf, checkPositiveInt } from "./check.js";
 
 /** A float as Python prints it (1e-05, 0.1). */

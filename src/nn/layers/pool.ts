@@ -3,13 +3,13 @@
  */
 import { formatShape } from "../../core/shape.js";
 import type { Tensor } from "../../core/tensor.js";
-import { batched, type ConvContext } from "../conv.js";
-import { toPair, type IntPair } from "../im2col.js";
+import { batched, type ConvContext } from "../functional/conv.js";
+import { toPair, type IntPair } from "../functional/im2col.js";
 import { Module, type JsonValue, type ModuleConfig } from "../module.js";
 import {
   adaptiveAvgPool, avgPool, maxPool, type AdaptiveSize, type AvgPool2dOptions, type MaxPool2dOptions,
-} from "../pool.js";
-import type { ConfigArgs } from "../registry.js";
+} from "../functional/pool.js";
+import type { ConfigArgs } from "../config.js";
 import { checkBoolean, checkInput } from "./check.js";
 
 type Kind = "MaxPool1d" | "MaxPool2d" | "AvgPool1d" | "AvgPool2d" | "AdaptiveAvgPool1d" | "AdaptiveAvgPool2d";

@@ -4,7 +4,7 @@ import { concat, stack } from "../../core/ops/movement.js";
 import { recurrentScan } from "../../core/ops/recurrent.js";
 import { formatShape } from "../../core/shape.js";
 import { Tensor } from "../../core/tensor.js";
-import { dropout } from "../functional.js";
+import { dropout } from "../functional/index.js";
 import { Module, type ModuleConfig } from "../module.js";
 import { checkBoolean, checkInput, checkOneOf, checkPositiveInt } from "./check.js";
 import {

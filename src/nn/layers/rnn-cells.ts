@@ -5,7 +5,7 @@ import { formatShape } from "../../core/shape.js";
 import type { Tensor } from "../../core/tensor.js";
 import { Module, type ModuleConfig } from "../module.js";
 import type { Parameter } from "../parameter.js";
-import type { ConfigArgs } from "../registry.js";
+import type { ConfigArgs } from "../config.js";
 import { checkBoolean, checkInput, checkOneOf, checkPositiveInt } from "./check.js";
 import {
   cellOf, checkFeatures, checkNonlinearity, checkState, makeCellWeights, splitBiases, type CellWeights,

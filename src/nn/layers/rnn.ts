@@ -1,6 +1,6 @@
 import type { Tensor } from "../../core/tensor.js";
 import type { ModuleConfig } from "../module.js";
-import type { ConfigArgs } from "../registry.js";
+import type { ConfigArgs } from "../config.js";
 import { RNNBase, type RNNBaseOptions, type RNNOptions, type SequenceOptions } from "./rnn-base.js";
 import { cellOf, checkNonlinearity, type RNNNonlinearity } from "./rnn-params.js";
 

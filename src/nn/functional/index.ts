@@ -2,15 +2,15 @@
  * nn.functional: stateless layers and losses (PyTorch's torch.nn.functional).
  * Activations re-export the core ops; losses live in losses.ts and losses-classification.ts.
  */
-import { rand } from "../core/creation.js";
-import { isFloat } from "../core/dtype.js";
-import { formatShape } from "../core/shape.js";
-import { Tensor } from "../core/tensor.js";
+import { rand } from "../../core/creation.js";
+import { isFloat } from "../../core/dtype.js";
+import { formatShape } from "../../core/shape.js";
+import { Tensor } from "../../core/tensor.js";
 
 export {
   relu, sigmoid, tanh, leakyRelu, elu, softplus,
-} from "../core/ops/elementwise.js";
-export { softmax, logSoftmax, gelu, silu, logSigmoid } from "../core/composite.js";
+} from "../../core/ops/elementwise.js";
+export { softmax, logSoftmax, gelu, silu, logSigmoid } from "../../core/composite.js";
 export {
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
   hingeEmbeddingLoss, multiMarginLoss,
@@ -28,7 +28,7 @@ export {
   type MaxPool2dOptions, type AvgPool1dOptions, type AvgPool2dOptions, type AdaptiveSize,
 } from "./pool.js";
 export { batchNorm, layerNorm, type BatchNormOptions, type LayerNormOptions } from "./norm.js";
-export { dropout2d } from "./layers/dropout2d.js";
+export { dropout2d } from "../layers/dropout2d.js";
 
 /**
  * Affine map `x·weightᵀ + bias` over the last dimension: x [..., in], weight [out, in], bias [out].

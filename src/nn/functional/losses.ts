@@ -3,9 +3,9 @@
  * differentiable tensor ops so their gradients come from autograd. Regression, binary, divergence
  * and embedding losses live here; the class-dimension ones in losses-classification.ts.
  */
-import { where } from "../core/ops/elementwise.js";
-import { formatShape } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
+import { where } from "../../core/ops/elementwise.js";
+import { formatShape } from "../../core/shape.js";
+import type { Tensor } from "../../core/tensor.js";
 import {
   checkFloatInput, checkNonNegative, checkReduction, checkSameShape, checkTensorArg, reduce,
   type LossOptions, type Reduction,

@@ -1,14 +1,14 @@
 /**
- * Pooling. Max pooling runs on the backend's kernel, which records each window's arg-max so the
- * backward routes the whole gradient there (as PyTorch); the composite form (`composite`, the
- * specification) gathers windows by `indexSelect` (im2col.ts) and takes `max`, which splits the
- * gradient between tied maxima. Average pooling is that composite with a `sum`; adaptive average
+ * Pooling. Max pooling runs on the backend's kernel, which records each window's arg-max so the backward
+ * routes the whole gradient there (as PyTorch); the composite form (the fallback on a backend without the
+ * kernels, and the specification when asked with `composite`) gathers windows by `indexSelect` (im2col.ts)
+ * and picks each window's first arg-max. Average pooling is that composite with a `sum`; adaptive average
  * pooling is two matmuls with averaging matrices.
  */
-import { fromFlat } from "../core/creation.js";
-import { maxPool2dOp } from "../core/ops/conv.js";
-import { formatShape } from "../core/shape.js";
-import { Tensor } from "../core/tensor.js";
+import { fromFlat } from "../../core/creation.js";
+import { hasMaxPoolKernels, maxPool2dOp } from "../../core/ops/pool.js";
+import { formatShape } from "../../core/shape.js";
+import { Tensor } from "../../core/tensor.js";
 import { batched, type ConvContext } from "./conv.js";
 import {
   poolDivisors, toPair, unfoldPlanes, windowPlan, type IntPair, type WindowAxis, type WindowPlan,
@@ -75,7 +75,7 @@ export function maxPool(ctx: ConvContext, x: Tensor, kernelSize: IntPair,
   options: MaxPool2dOptions): Tensor[] {
   const { stride, padding, dilation, ceilMode } = options;
   const plan = poolPlan(ctx, x, kernelSize, stride, padding, dilation, ceilMode);
-  if (!ctx.composite) {
+  if (!ctx.composite && hasMaxPoolKernels(x.backend)) {
     const kernel = toPair(ctx.op, "kernelSize", kernelSize);
     const step = toPair(ctx.op, "stride", stride ?? kernel);
     const pad = toPair(ctx.op, "padding", padding ?? 0, 0), dil = toPair(ctx.op, "dilation", dilation ?? 1);
@@ -87,10 +87,12 @@ export function maxPool(ctx: ConvContext, x: Tensor, kernelSize: IntPair,
   const [n, c] = x.shape;
   // the padding reads -∞, so it is never a window's maximum
   const cols = unfoldPlanes(x, plan, -Infinity);
-  // `max` splits the gradient equally between tied maxima of a window; PyTorch gives it all to one
-  const values = cols.max(2).reshape([n, c, plan.outH, plan.outW]);
+  // gathering at the arg-max gives the whole gradient to the first of tied maxima, as PyTorch and the
+  // kernel do (`max` would split it between them)
+  const first = cols.argmax(2, true);
+  const values = cols.gather(2, first).reshape([n, c, plan.outH, plan.outW]);
   if (!options.returnIndices) return [values];
-  const taps = cols.argmax(2).dataSync(), L = plan.outH * plan.outW;
+  const taps = first.dataSync(), L = plan.outH * plan.outW;
   const flat = new Int32Array(taps.length);
   for (let i = 0; i < taps.length; i++) flat[i] = plan.table[taps[i] * L + (i % L)];
   return [values, fromFlat(flat, values.shape, "int32", x.backend)];

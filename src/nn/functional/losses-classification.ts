@@ -3,10 +3,10 @@
  * crossEntropy, nllLoss and multiMarginLoss, with PyTorch's semantics for weights, ignoreIndex
  * and label smoothing. Composed from differentiable ops, so they need no backward of their own.
  */
-import { arange } from "../core/creation.js";
-import { where } from "../core/ops/elementwise.js";
-import { formatShape, shapesEqual } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
+import { arange } from "../../core/creation.js";
+import { where } from "../../core/ops/elementwise.js";
+import { formatShape, shapesEqual } from "../../core/shape.js";
+import type { Tensor } from "../../core/tensor.js";
 import {
   checkClassWeight, checkFloatInput, checkNonNegative, checkReduction, checkTensorArg, classTargets, reduce,
   type LossOptions, type Reduction,

@@ -1,5 +1,7 @@
-import type { Tensor } from "../core/tensor.js";
-import { checkFloatInput, checkNonNegative, checkReduction, checkSameShape, checkTensorArg, reduce } from "./losses-common.js";
+import type { Tensor } from "../../core/tensor.js";
+import {
+  checkFloatInput, checkNonNegative, checkReduction, checkSameShape, checkTensorArg, reduce,
+} from "./losses-common.js";
 import type { LossOptions, Reduction } from "./losses-common.js";
 
 export interface HingeLossOptions extends LossOptions {

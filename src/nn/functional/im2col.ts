@@ -4,11 +4,11 @@
  * backward (`indexAdd`) is col2im: gradients need no code here. Padding, zero insertion (transposed
  * convolution) and kernel flipping are folded into the index, so none of them copies the input.
  */
-import type { Backend } from "../backend/backend.js";
-import { keep } from "../core/memory.js";
-import { fromFlat, full } from "../core/creation.js";
-import { concat } from "../core/ops/movement.js";
-import type { Tensor } from "../core/tensor.js";
+import type { Backend } from "../../backend/backend.js";
+import { keep } from "../../core/memory.js";
+import { fromFlat, full } from "../../core/creation.js";
+import { concat } from "../../core/ops/movement.js";
+import type { Tensor } from "../../core/tensor.js";
 
 /** How positions outside the image are read: as a fill value (zero), or mirrored, clamped or wrapped. */
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";

@@ -1,14 +1,15 @@
 /**
  * Normalization. Batch norm in training mode runs on the backend's fused kernels (core/ops/norm.ts);
- * evaluation, layer norm and, when asked (`composite`: the specification the kernels are tested
- * against), training too are compositions of differentiable ops (mean, subtraction, rsqrt), with
- * gradients, including those through the batch statistics, from autograd.
+ * evaluation, layer norm and, on a backend without the kernels or when asked (`composite`: the specification
+ * the kernels are tested against), training too are compositions of differentiable ops (mean, subtraction,
+ * rsqrt), with gradients, including those through the batch statistics, from autograd.
  */
-import { noGrad } from "../core/autograd.js";
-import { isFloat, promoteTypes } from "../core/dtype.js";
-import { batchNormOp } from "../core/ops/norm.js";
-import { formatShape } from "../core/shape.js";
-import { Tensor } from "../core/tensor.js";
+import { noGrad } from "../../core/autograd.js";
+import { isFloat, promoteTypes } from "../../core/dtype.js";
+import { batchNormOp, hasBatchNormKernels } from "../../core/ops/norm.js";
+import { formatShape } from "../../core/shape.js";
+import { checkNonNegative } from "../../util/check.js";
+import { Tensor } from "../../core/tensor.js";
 
 export interface BatchNormOptions {
   /** Per-channel scale γ [C] (none: 1). */
@@ -39,13 +40,6 @@ function checkVector(op: string, name: string, t: Tensor | null | undefined, sha
   }
 }
 
-function checkNumber(op: string, name: string, value: number, min: number): number {
-  if (typeof value !== "number" || !(value >= min) || !Number.isFinite(value)) {
-    throw new Error(`${op}: ${name} must be a finite number >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}
-
 /** γ·x̂ + β with γ, β broadcast as `shape`. */
 function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined,
   shape: readonly number[]): Tensor {
@@ -65,8 +59,8 @@ export function normalizeBatch(op: string, x: Tensor, runningMean: Tensor | null
   checkVector(op, "runningVar", runningVar, [c]);
   checkVector(op, "weight", options.weight, [c]);
   checkVector(op, "bias", options.bias, [c]);
-  const eps = checkNumber(op, "eps", options.eps ?? 1e-5, 0);
-  const momentum = checkNumber(op, "momentum", options.momentum ?? 0.1, 0);
+  const eps = checkNonNegative(op, "eps", options.eps ?? 1e-5);
+  const momentum = checkNonNegative(op, "momentum", options.momentum ?? 0.1);
   const shape = [c, ...x.shape.slice(2).map(() => 1)];
   const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const count = x.size / Math.max(c, 1);
@@ -77,7 +71,7 @@ export function normalizeBatch(op: string, x: Tensor, runningMean: Tensor | null
         `${formatShape(x.shape)}`);
     }
     let mean: Tensor, variance: Tensor;
-    if (!composite && isFloat(x.dtype)) {
+    if (!composite && isFloat(x.dtype) && hasBatchNormKernels(x.backend)) {
       const { weight, bias } = options;
       const dtype = [weight, bias].reduce((d, t) => (t == null ? d : promoteTypes(d, t.dtype)), x.dtype);
       const fused = batchNormOp(x.to(dtype), weight?.to(dtype) ?? null, bias?.to(dtype) ?? null, eps);
@@ -133,7 +127,7 @@ export function normalizeLayer(op: string, x: Tensor, normalizedShape: readonly 
   }
   checkVector(op, "weight", options.weight, normalizedShape);
   checkVector(op, "bias", options.bias, normalizedShape);
-  const eps = checkNumber(op, "eps", options.eps ?? 1e-5, 0);
+  const eps = checkNonNegative(op, "eps", options.eps ?? 1e-5);
   const dims = normalizedShape.map((_, i) => x.ndim - k + i);
   const centered = x.sub(x.mean(dims, true));
   const y = centered.mul(centered.mul(centered).mean(dims, true).add(eps).rsqrt());

@@ -1,15 +1,16 @@
 /**
  * Convolutions: argument checks, then the backend's convolution kernels (core/ops/conv.ts) for zero
- * padding. The other padding modes, and every convolution when asked (`composite`: the specification
- * the kernels are tested against), run as compositions of differentiable ops: im2col by `indexSelect`
+ * padding. The other padding modes, every convolution on a backend without the kernels (their
+ * fallback), and every convolution when asked (`composite`: the specification the kernels are tested
+ * against) run as compositions of differentiable ops: im2col by `indexSelect`
  * (im2col.ts), then one batched matmul with the weight, grouped channels as a batch dimension, with
  * gradients from autograd (indexSelect's backward is col2im).
  */
-import type { Conv2dGeometry } from "../backend/backend.js";
-import { isFloat, promoteTypes } from "../core/dtype.js";
-import { conv2dOp, convTranspose2dOp } from "../core/ops/conv.js";
-import { formatShape } from "../core/shape.js";
-import { Tensor } from "../core/tensor.js";
+import type { Conv2dGeometry } from "../../core/ops/conv.js";
+import { isFloat, promoteTypes } from "../../core/dtype.js";
+import { conv2dOp, convTranspose2dOp, hasConvKernels } from "../../core/ops/conv.js";
+import { formatShape } from "../../core/shape.js";
+import { Tensor } from "../../core/tensor.js";
 import {
   toPair, unfoldPlanes, windowCount, windowPlan, type IntPair, type PaddingMode, type WindowAxis,
 } from "./im2col.js";
@@ -161,7 +162,7 @@ export function convolve(ctx: ConvContext, x: Tensor, weight: Tensor, bias: Tens
       }
     });
   }
-  if (mode === "zeros" && !ctx.composite) {
+  if (mode === "zeros" && !ctx.composite && hasConvKernels(x.backend)) {
     const [outH, outW] = axes.map((a) => windowCount(a));
     const geometry: Conv2dGeometry = { batch: n, inChannels: c, outChannels: outC, groups, inH: hh, inW: ww,
       kernelH: kh, kernelW: kw, strideH: stride[0], strideW: stride[1], padH: pads[0][0], padW: pads[1][0],
@@ -264,7 +265,7 @@ export function convolveTransposed(ctx: ConvContext, x: Tensor, weight: Tensor, 
     throw new Error(`${op}: input ${formatShape(ctx.shape)} gives an empty output ` +
       `${sizes(ctx, outSize[0], outSize[1])}: padding ${formatShape(padding)} is too large`);
   }
-  if (!ctx.composite) {
+  if (!ctx.composite && hasConvKernels(x.backend)) {
     // the adjoint of the convolution from the output size back to x's size, with this weight
     const geometry: Conv2dGeometry = { batch: n, inChannels: og * groups, outChannels: inC, groups,
       inH: outSize[0], inW: outSize[1], kernelH: kh, kernelW: kw, strideH: stride[0], strideW: stride[1],

@@ -2,10 +2,10 @@
  * Pieces shared by the loss functions: option types, validation and reduction. Internal to nn;
  * the public names are re-exported from losses.ts.
  */
-import { fromFlat } from "../core/creation.js";
-import { isFloat, type DType } from "../core/dtype.js";
-import { formatShape, shapesEqual } from "../core/shape.js";
-import { Tensor } from "../core/tensor.js";
+import { fromFlat } from "../../core/creation.js";
+import { isFloat, type DType } from "../../core/dtype.js";
+import { formatShape, shapesEqual } from "../../core/shape.js";
+import { Tensor } from "../../core/tensor.js";
 
 /** How a loss combines its per-element values: average, total, or none (one value per element). */
 export type Reduction = "mean" | "sum" | "none";
@@ -57,12 +57,7 @@ export function checkSameShape(op: string, input: Tensor, target: Tensor): void 
   }
 }
 
-export function checkNonNegative(op: string, name: string, value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new Error(`${op}: ${name} must be a finite number >= 0, got ${value}`);
-  }
-  return value;
-}
+export { checkNonNegative } from "../../util/check.js";
 
 /** An optional per-class weight must be a 1-D tensor of C entries. */
 export function checkClassWeight(op: string, weight: Tensor | null | undefined,
