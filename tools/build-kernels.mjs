@@ -5,13 +5,13 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // `--out DIR` builds elsewhere (a private build while someone else edits the kernels)
 const outFlag = process.argv.indexOf("--out");
-const out = outFlag > 0 ? join(process.cwd(), process.argv[outFlag + 1]) : join(root, "dist", "kernels");
+const out = outFlag > 0 ? resolve(process.argv[outFlag + 1]) : join(root, "dist", "kernels");
 mkdirSync(out, { recursive: true });
 const asc = join(dirname(createRequire(import.meta.url).resolve("assemblyscript/package.json")), "bin", "asc.js");
 const common = [
