@@ -101,6 +101,11 @@ export interface BackendServices {
   memoryStats?(): { heapBytes: number; evictedBytes: number };
   /** Resolves when the backend is fully up (worker threads started); see `zd.ready()`. */
   ready?(): Promise<void>;
+  /**
+   * `read` for backends whose memory can only be read back asynchronously (a GPU buffer in a
+   * browser); `tensor.data()` uses it when present. Such a backend's `read` may throw, naming it.
+   */
+  readAsync?(view: View): Promise<TypedArray>;
 }
 
 /** A backend: the required primitives, any optional kernels, and optional services. */

@@ -132,9 +132,28 @@ export class Tensor {
     return this.backend.read(this._view());
   }
 
+  /**
+   * A flat copy of the elements, resolved when the backend has read them back: the form to use
+   * everywhere a read may have to wait (a GPU buffer in a browser), and the same as `dataSync()` on
+   * the CPU backends.
+   * @example const values = await zd.tensor([1, 2]).data();   // Float32Array [1, 2]
+   */
+  async data(): Promise<TypedArray> {
+    const view = this._view();
+    return this.backend.readAsync ? this.backend.readAsync(view) : this.backend.read(view);
+  }
+
+  /** `toArray()` through the asynchronous read: `await t.toArrayAsync()`. */
+  async toArrayAsync(): Promise<NestedArray> {
+    return this.nest(await this.data());
+  }
+
   /** The elements as nested JS arrays (a number for a 0-d tensor). */
   toArray(): NestedArray {
-    const flat = this.dataSync();
+    return this.nest(this.dataSync());
+  }
+
+  private nest(flat: TypedArray): NestedArray {
     if (this.ndim === 0) return flat[0];
     let pos = 0;
     const build = (dim: number): NestedArray[] => {
