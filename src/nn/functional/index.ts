@@ -13,12 +13,14 @@ export {
 export { softmax, logSoftmax, gelu, silu, logSigmoid } from "../../core/composite.js";
 export {
   mseLoss, l1Loss, huberLoss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
-  hingeEmbeddingLoss, multiMarginLoss,
+  multiMarginLoss,
   type Reduction, type LossOptions, type HuberLossOptions, type CrossEntropyOptions, type NllLossOptions,
   type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type KlDivReduction,
-  type KlDivOptions, type HingeEmbeddingLossOptions, type MultiMarginLossOptions,
+  type KlDivOptions, type MultiMarginLossOptions,
 } from "./losses.js";
-export { hingeLoss, type HingeLossOptions } from "./losses-margin.js";
+export {
+  hingeLoss, hingeEmbeddingLoss, type HingeLossOptions, type HingeEmbeddingLossOptions,
+} from "./losses-margin.js";
 export {
   conv1d, conv2d, convTranspose2d, type Conv1dOptions, type Conv2dOptions, type ConvTranspose2dOptions,
   type ConvPadding, type IntPair, type PaddingMode,

@@ -1,3 +1,5 @@
+// Margin losses: hinge (binary, Keras semantics) and hinge embedding (targets ±1, PyTorch semantics).
+import { where } from "../../core/ops/elementwise.js";
 import type { Tensor } from "../../core/tensor.js";
 import {
   checkFloatInput, checkNonNegative, checkReduction, checkSameShape, checkTensorArg, reduce,
@@ -28,4 +30,33 @@ export function hingeLoss(input: Tensor, target: Tensor, options: HingeLossOptio
   }
   const signs = (binary ? target.mul(2).sub(1) : target).to(input.dtype);
   return reduce(input.mul(signs).neg().add(margin).clamp(0), reduction);
+}
+
+/** Options of {@link hingeEmbeddingLoss}. */
+export interface HingeEmbeddingLossOptions extends LossOptions {
+  /** ≥ 0, default 1. */
+  margin?: number;
+}
+
+/**
+ * Hinge embedding loss for targets ±1: `x` where the target is 1, `max(0, margin - x)` where it is -1.
+ * @example nn.functional.hingeEmbeddingLoss(zd.tensor([0.3, 0.4]), zd.tensor([1, -1]));   // (0.3 + 0.6) / 2
+ */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
+  options: HingeEmbeddingLossOptions = {}): Tensor {
+  const op = "hingeEmbeddingLoss";
+  const reduction = checkReduction<Reduction>(op, options.reduction);
+  const margin = checkNonNegative(op, "margin", options.margin ?? 1);
+  checkFloatInput(op, input);
+  checkTensorArg(op, "target", target);
+  checkSameShape(op, input, target);
+  const labels = target.dataSync();
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== 1 && labels[i] !== -1) {
+      throw new Error(`${op}: targets must be 1 or -1, found ${labels[i]}`);
+    }
+  }
+  // PyTorch's form: margin term where t ≠ 1, identity term where t ≠ -1
+  const marginTerm = where(target.ne(1), input.neg().add(margin).clamp(0), 0);
+  return reduce(marginTerm.add(where(target.ne(-1), input, 0)), reduction);
 }

@@ -1,7 +1,8 @@
 /**
  * Loss functions (PyTorch's torch.nn.functional losses, same formulas and reductions), composed from
- * differentiable tensor ops so their gradients come from autograd. Regression, binary, divergence
- * and embedding losses live here; the class-dimension ones in losses-classification.ts.
+ * differentiable tensor ops so their gradients come from autograd. Regression, binary and divergence
+ * losses live here; the class-dimension ones in losses-classification.ts, the margin ones in
+ * losses-margin.ts.
  */
 import { where } from "../../core/ops/elementwise.js";
 import { formatShape } from "../../core/shape.js";
@@ -44,12 +45,6 @@ export interface KlDivOptions {
   reduction?: KlDivReduction;
   /** The target holds log-probabilities instead of probabilities. Default false. */
   logTarget?: boolean;
-}
-
-/** Options of {@link hingeEmbeddingLoss}. */
-export interface HingeEmbeddingLossOptions extends LossOptions {
-  /** ≥ 0, default 1. */
-  margin?: number;
 }
 
 /** Checks input/target and returns input - target. */
@@ -185,27 +180,4 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
     : xlogx(target).sub(target.mul(input));
   if (reduction !== "batchmean") return reduce(pointwise, reduction);
   return input.ndim === 0 ? pointwise.sum() : pointwise.sum().div(input.shape[0]);
-}
-
-/**
- * Hinge embedding loss for targets ±1: `x` where the target is 1, `max(0, margin - x)` where it is -1.
- * @example nn.functional.hingeEmbeddingLoss(zd.tensor([0.3, 0.4]), zd.tensor([1, -1]));   // (0.3 + 0.6) / 2
- */
-export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
-  options: HingeEmbeddingLossOptions = {}): Tensor {
-  const op = "hingeEmbeddingLoss";
-  const reduction = checkReduction<Reduction>(op, options.reduction);
-  const margin = checkNonNegative(op, "margin", options.margin ?? 1);
-  checkFloatInput(op, input);
-  checkTensorArg(op, "target", target);
-  checkSameShape(op, input, target);
-  const labels = target.dataSync();
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] !== 1 && labels[i] !== -1) {
-      throw new Error(`${op}: targets must be 1 or -1, found ${labels[i]}`);
-    }
-  }
-  // PyTorch's form: margin term where t ≠ 1, identity term where t ≠ -1
-  const marginTerm = where(target.ne(1), input.neg().add(margin).clamp(0), 0);
-  return reduce(marginTerm.add(where(target.ne(-1), input, 0)), reduction);
 }
