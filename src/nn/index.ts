@@ -6,6 +6,7 @@ export {
   type LoadStateDictResult,
 } from "./module.js";
 export { Parameter } from "./parameter.js";
+export { ModelSummary, type SummaryRow, type SummaryOptions } from "./summary.js";
 export * as init from "./init.js";
 export * as functional from "./functional/index.js";
 export { Linear, type LinearOptions } from "./layers/linear.js";

@@ -2,6 +2,7 @@ import { Tensor } from "../core/tensor.js";
 import { Parameter } from "./parameter.js";
 import { checkStateDict, type LoadStateDictOptions, type LoadStateDictResult } from "./load-state-dict.js";
 import type { JsonValue, ModuleConfig } from "./config.js";
+import { summarize, type ModelSummary, type SummaryOptions } from "./summary.js";
 
 /** Parameters and persistent buffers by dotted name (`encoder.0.weight`), in registration order. */
 export type StateDict = Map<string, Tensor>;
@@ -223,6 +224,15 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   numParameters(options: { trainableOnly?: boolean } = {}): number {
     const counted = this.parameters().filter((p) => !options.trainableOnly || p.requiresGrad);
     return counted.reduce((n, p) => n + p.size, 0);
+  }
+
+  /**
+   * Layers (dotted names), their output shapes on a zero input of `inputShape` (batch dimension
+   * included) and parameter counts, like Keras's `summary()`; print it with `toString()`.
+   * @example console.log(String(model.summary([1, 64])));
+   */
+  summary(inputShape?: number[], options?: SummaryOptions): ModelSummary {
+    return summarize(this, inputShape, options);
   }
 
   /** Calls `fn` on every descendant and then on this module (PyTorch order, children first). */
