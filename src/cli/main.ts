@@ -2,7 +2,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { datasetNames } from "./datasets.js";
 import { UsageError, parseChoice, parseInteger, parsePositiveNumber } from "./errors.js";
-import { evaluateCommand } from "./commands/evaluate.js";
+import { evaluateCommand, formatEvaluation } from "./commands/evaluate.js";
+import { DEFAULT_DASHBOARD_PORT, recordRun, type RecordFlags } from "./commands/recorded-run.js";
+import { reportCommand } from "./commands/report.js";
+import { summaryCommand } from "./commands/summary.js";
 import { predictCommand } from "./commands/predict.js";
 import { sampleCommand, type SampleFlags } from "./commands/sample.js";
 import type { TrainFlags } from "./commands/train-flags.js";
@@ -63,10 +66,14 @@ export function buildProgram(): Command {
     .option("--seq-length <n>", "time steps per training chunk, the BPTT truncation (char-lstm; default 64)",
       parseInteger("--seq-length"))
     .option("--seed <n>", "seed for the split, the initial weights and the batch order", parseInteger("--seed", 0), 0)
-    .option("--out <dir>", "write model.safetensors and metrics.json into this folder")
+    .option("--out <dir>", "write model.safetensors, metrics.json, metrics.jsonl (a line per epoch) and " +
+      "report.html into this folder")
+    .option("--dashboard [port]", `serve a live dashboard on 127.0.0.1 (default port ${DEFAULT_DASHBOARD_PORT}; ` +
+      "0: any free port)", parseInteger("--dashboard", 0))
+    .option("--keep-serving", "keep the dashboard running after training until stopped (Ctrl-C)")
     .option("--json", "print the final metrics as one JSON object on the last line of stdout")
-    .action(async (model: string, flags: TrainFlags) => {
-      const { summary, result } = await trainCommand(model, flags);
+    .action(async (model: string, flags: TrainFlags & RecordFlags) => {
+      const { summary, result } = await recordRun(model, flags, () => trainCommand(model, flags));
       printResult(result, flags.json, summary);
     });
 
@@ -77,7 +84,21 @@ export function buildProgram(): Command {
     .option("--json", "print the metrics as one JSON object on the last line of stdout")
     .action(async (file: string, flags: { dataset?: string; json?: boolean }) => {
       const result = await evaluateCommand(file, flags.dataset);
-      printResult(result, flags.json, `test accuracy: ${result.testAccuracy.toFixed(4)} (${result.samples} samples)`);
+      printResult(result, flags.json, formatEvaluation(result));
+    });
+
+  program.command("summary")
+    .description("print a model file's layers, output shapes and parameter counts")
+    .argument("<model-file>", "path to model.safetensors")
+    .action(async (file: string) => {
+      process.stdout.write(`${await summaryCommand(file)}\n`);
+    });
+
+  program.command("report")
+    .description("write DIR/report.html from a run folder of `zendl train --out DIR`")
+    .argument("<dir>", "the run folder (metrics.jsonl, model.safetensors, figures)")
+    .action(async (dir: string) => {
+      process.stdout.write(`wrote ${await reportCommand(dir)}\n`);
     });
 
   program.command("predict")

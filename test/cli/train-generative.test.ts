@@ -53,12 +53,17 @@ test("train gan writes a sample grid per epoch and judges 1,000 digits with a cl
     const r = zendl("train", "gan", "--dataset", "digits", "--epochs", "2", "--latent", "8", "--json",
       "--out", out);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^mean top-class probability 0\.\d{3}, \d+ of 10 classes; D loss/);
+    assert.match(r.stdout,
+      /^\d+ of 10 classes with confidence >= 0\.9 \(\d+\.\d% of 1000 samples\), mean top-class probability 0\.\d{3}; D loss/);
     const result = lastJson(r.stdout);
     assert.equal(result.latentSize, 8);
     const counts = result.classCounts as number[];
     assert.equal(counts.reduce((a, b) => a + b, 0), 1000);
     assert.equal(result.classesCovered, counts.filter((c) => c > 0).length);
+    const confident = result.confidentClassCounts as number[];
+    assert.equal(result.classesCoveredConfidently, confident.filter((c) => c > 0).length);
+    assert.ok(confident.every((c, i) => c <= counts[i]), "confident samples are a subset of each class's");
+    assert.equal(result.confidentShare, confident.reduce((a, b) => a + b, 0) / 1000);
     assert.ok((result.classifierTestAccuracy as number) > 0.9, "the judge itself must be good");
     assert.equal(r.stderr.split("\n").filter((l) => /^epoch \d\/2: D loss \d/.test(l)).length, 2);
     for (const epoch of [1, 2]) {

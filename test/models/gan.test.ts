@@ -96,12 +96,16 @@ test("zd.save / zd.load rebuild a DCGAN with its batch-norm statistics", async (
 });
 
 test("classCoverage counts winning classes and averages the top probability", () => {
-  const p = zd.tensor([[0.9, 0.1, 0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.5, 0.5, 0]]);
+  const p = zd.tensor([[0.9, 0.1, 0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.5, 0.5, 0]], { dtype: "float64" });
   const c = classCoverage(p);
   assert.deepEqual(c.classCounts, [3, 1, 0]);
   assert.equal(c.classesCovered, 2);
   assert.ok(Math.abs(c.meanTopProbability - (0.9 + 0.7 + 0.6 + 0.5) / 4) < 1e-6);
   assert.equal(classCoverage(p, { minCount: 2 }).classesCovered, 1);
+  // only the 0.9 sample reaches the default confidence: one class, a quarter of the samples
+  assert.deepEqual([c.classesCoveredConfidently, c.confidentShare], [1, 0.25]);
+  assert.equal(classCoverage(p, { confidenceThreshold: 0.6 }).confidentShare, 0.75);
+  assert.throws(() => classCoverage(p, { confidenceThreshold: 2 }), /confidenceThreshold must be a number in \[0, 1\]/);
   assert.throws(() => classCoverage(zd.zeros([4])), /\[samples, classes\] tensor, got \[4\]/);
   assert.throws(() => classCoverage(p, { minCount: 0 }), /minCount must be a positive integer, got 0/);
 });

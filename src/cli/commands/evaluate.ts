@@ -1,30 +1,30 @@
-import { load } from "../../io/checkpoint.js";
-import { predict } from "../../train/fit.js";
-import { accuracy } from "../../train/metrics.js";
-import { prepareDataset } from "../datasets.js";
-import { UsageError } from "../errors.js";
-import { prepareImages } from "../image-data.js";
-import { parseModelInfo, readMetadata } from "../model-file.js";
+import {
+  classificationReport, formatClassificationReport, topKAccuracy, type ClassificationReport,
+} from "../../train/classification-metrics.js";
+import { predictTestSet } from "../test-predictions.js";
 
-export interface EvaluateResult { model: string; dataset: string; testAccuracy: number; samples: number }
+export interface EvaluateResult {
+  model: string; dataset: string; testAccuracy: number; samples: number;
+  /** Share of samples whose class is among the 3 highest scores (models with more than 3 classes). */
+  top3Accuracy?: number;
+  classificationReport: ClassificationReport;
+}
 
 /**
- * Rebuilds the model and recreates the test set it was evaluated on: the same split, seed and scaler
- * for feature models; the data set's test images, normalized as in training, for image models.
+ * Rebuilds the model and recreates the test set it was evaluated on (see `predictTestSet`), then scores
+ * it: accuracy, the classification report and the confusion matrix.
  */
 export async function evaluateCommand(file: string, datasetName?: string): Promise<EvaluateResult> {
-  const info = parseModelInfo(file, await readMetadata(file));
-  const dataset = datasetName ?? info.dataset;
-  if (dataset !== info.dataset) {
-    throw new UsageError(`${file} was trained on "${info.dataset}", not "${dataset}"`);
-  }
-  const model = await load(file);
-  if (info.input === "images") {
-    const images = prepareImages(dataset, info.normalization);
-    return { model: file, dataset, testAccuracy: accuracy(predict(model, images.xTest), images.yTest),
-      samples: images.xTest.shape[0] };
-  }
-  const data = prepareDataset(dataset, info.split);
-  const x = info.scaler.transform(data.scaler.inverseTransform(data.xTest));
-  return { model: file, dataset, testAccuracy: accuracy(predict(model, x), data.yTest), samples: x.shape[0] };
+  const p = await predictTestSet(file, datasetName);
+  const report = classificationReport(p.yTrue, p.scores, { labels: p.info.classes.map((_, i) => i) });
+  const classes = p.scores.shape[1];
+  return { model: file, dataset: p.dataset, testAccuracy: report.accuracy, samples: p.yTrue.shape[0],
+    ...(classes > 3 ? { top3Accuracy: topKAccuracy(p.scores, p.yTrue, 3) } : {}), classificationReport: report };
+}
+
+/** What `zendl evaluate` prints without `--json`: the report, then the accuracy line. */
+export function formatEvaluation(r: EvaluateResult, classNames: string[] = []): string {
+  const top = r.top3Accuracy === undefined ? "" : `, top-3 ${r.top3Accuracy.toFixed(4)}`;
+  return `${formatClassificationReport(r.classificationReport, { names: classNames })}\n\n` +
+    `test accuracy: ${r.testAccuracy.toFixed(4)} (${r.samples} samples${top})`;
 }

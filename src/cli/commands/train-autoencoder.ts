@@ -14,6 +14,7 @@ import { fit } from "../../train/fit.js";
 import { UsageError } from "../errors.js";
 import { isImageDataset } from "../image-data.js";
 import { gridScale, prepareGenerativeImages } from "../generative-data.js";
+import { epochReporter } from "../run-log.js";
 import { writeMetrics } from "../unit-data.js";
 import type { TrainFlags } from "./train-flags.js";
 import type { ModelTrainer } from "./trainers.js";
@@ -65,7 +66,7 @@ export async function trainAutoencoder(modelName: string, flags: TrainFlags) {
   const started = performance.now();
   const history = fit(model, data.xTrain, data.xTrain, {
     loss: (output, target) => mseLoss(output, target), optimizer, epochs, batchSize: flags.batchSize ?? 64,
-    seed: flags.seed, verbose: flags.quiet ? 0 : 1,
+    seed: flags.seed, verbose: flags.quiet ? 0 : 1, callbacks: [epochReporter({ lr })],
   }).history;
   const result = {
     model: modelName, dataset: data.name, variant, testMse: model.reconstructionError(data.xTest),

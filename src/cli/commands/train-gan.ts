@@ -10,6 +10,7 @@ import { MLPClassifier } from "../../models/mlp-estimators.js";
 import { UsageError } from "../errors.js";
 import { isImageDataset } from "../image-data.js";
 import { gridScale, prepareGenerativeImages, type GenerativeData } from "../generative-data.js";
+import { reportEpoch } from "../run-log.js";
 import { writeMetrics } from "../unit-data.js";
 import type { TrainFlags } from "./train-flags.js";
 import type { ModelTrainer } from "./trainers.js";
@@ -73,6 +74,9 @@ export async function trainGan(modelName: string, flags: TrainFlags) {
       log(`epoch ${logs.epoch}/${epochs}: D loss ${logs.discriminatorLoss.toFixed(4)}, G loss ` +
         `${logs.generatorLoss.toFixed(4)}, D(real) ${logs.realScore.toFixed(3)}, D(fake) ` +
         `${logs.fakeScore.toFixed(3)} (${logs.seconds.toFixed(1)}s)`);
+      reportEpoch({ epoch: logs.epoch, losses: { discriminatorLoss: logs.discriminatorLoss,
+        generatorLoss: logs.generatorLoss }, metrics: { realScore: logs.realScore, fakeScore: logs.fakeScore },
+      lr: flags.lr ?? 2e-4, samples: data.xTrain.shape[0], seconds: logs.seconds });
       if (flags.out) {
         // The same latent vectors every epoch, so the grids show the generator's progress on them.
         const path = join(flags.out, `samples-epoch-${logs.epoch}.png`);
@@ -87,8 +91,10 @@ export async function trainGan(modelName: string, flags: TrainFlags) {
     model: modelName, dataset: data.name, variant, latentSize: gan.latentSize, epochs,
     discriminatorLoss: history.discriminatorLoss.at(-1)!, generatorLoss: history.generatorLoss.at(-1)!,
     ...(check === null ? {} : {
-      meanTopProbability: check.meanTopProbability, classesCovered: check.classesCovered,
-      classCounts: check.classCounts, classifierTestAccuracy: check.classifierTestAccuracy,
+      classesCoveredConfidently: check.classesCoveredConfidently, confidentShare: check.confidentShare,
+      confidenceThreshold: check.confidenceThreshold, meanTopProbability: check.meanTopProbability,
+      classesCovered: check.classesCovered, judgedSamples: check.samples, classCounts: check.classCounts,
+      confidentClassCounts: check.confidentClassCounts, classifierTestAccuracy: check.classifierTestAccuracy,
     }),
     seconds: trainSeconds,
   };
@@ -108,9 +114,11 @@ export const GAN_TRAINERS: Record<string, ModelTrainer> = {
       "classifier judges 1,000 samples; writes samples-epoch-N.png with --out",
     run: async (model, flags) => {
       const r = await trainGan(model, flags);
+      // Only samples the judge is sure of count: noise still has an arg-max class.
       const judged = r.meanTopProbability === undefined ? ""
-        : `mean top-class probability ${r.meanTopProbability.toFixed(3)}, ` +
-          `${r.classesCovered} of 10 classes; `;
+        : `${r.classesCoveredConfidently} of 10 classes with confidence >= ${r.confidenceThreshold} ` +
+          `(${(r.confidentShare! * 100).toFixed(1)}% of ${r.judgedSamples} samples), mean top-class ` +
+          `probability ${r.meanTopProbability.toFixed(3)}; `;
       return { result: r, summary: `${judged}D loss ${r.discriminatorLoss.toFixed(3)}, G loss ` +
         `${r.generatorLoss.toFixed(3)} (${r.model} ${r.variant} on ${r.dataset}, ${r.epochs} epochs, ` +
         `${r.seconds.toFixed(1)}s)` };

@@ -12,6 +12,7 @@ import { fit } from "../../train/fit.js";
 import { UsageError } from "../errors.js";
 import { IMAGE_DATASETS, isImageDataset, prepareImages } from "../image-data.js";
 import { imageModelMetadata } from "../model-file.js";
+import { epochReporter } from "../run-log.js";
 import type { TrainFlags } from "./train-flags.js";
 import type { TrainResult } from "./train.js";
 
@@ -51,7 +52,7 @@ export async function trainImageModel(modelName: string, flags: TrainFlags): Pro
   const history = fit(model, data.xTrain, data.yTrain, {
     loss: (output, target) => crossEntropy(output, target), optimizer, epochs,
     batchSize: flags.batchSize ?? 128, seed: flags.seed, metrics: ["accuracy"],
-    validationData: [data.xTest, data.yTest], verbose: flags.quiet ? 0 : 1,
+    validationData: [data.xTest, data.yTest], verbose: flags.quiet ? 0 : 1, callbacks: [epochReporter({ lr })],
   }).history;
   const seconds = (performance.now() - started) / 1000;
   const result: TrainResult = {

@@ -16,6 +16,7 @@ import { fitSequence } from "../../train/tbptt.js";
 import { prepareDataset } from "../datasets.js";
 import { UsageError } from "../errors.js";
 import { modelMetadata } from "../model-file.js";
+import { epochReporter, reportEpoch, reportStep } from "../run-log.js";
 import { imageSide, writeMetrics } from "../unit-data.js";
 import type { TrainFlags } from "./train-flags.js";
 import type { ModelTrainer } from "./trainers.js";
@@ -68,6 +69,7 @@ export async function trainCharLstm(modelName: string, flags: TrainFlags) {
     `${minutes === undefined ? "no time limit" : `at most ${minutes} minutes`}`);
   const loss = (output: Tensor, target: Tensor): Tensor =>
     crossEntropy(output.reshape([-1, corpus.vocabulary.size]), target.reshape([-1]));
+  let steps = 0, stepsBefore = 0;
   const epochLog: Callback = {
     onBatchEnd: (e) => {
       if (flags.quiet || !process.stderr.isTTY || e.step % 20 !== 0) return;
@@ -77,16 +79,23 @@ export async function trainCharLstm(modelName: string, flags: TrainFlags) {
     onEpochEnd: (e) => {
       const { loss: trainLoss, valLoss } = e.logs;
       const bits = (valLoss * NATS_TO_BITS).toFixed(4);
+      reportEpoch({ epoch: e.epoch, losses: { loss: trainLoss, valLoss }, lr: flags.lr ?? d.lr,
+        metrics: { trainBitsPerChar: trainLoss * NATS_TO_BITS, valBitsPerChar: valLoss * NATS_TO_BITS },
+        samples: (steps - stepsBefore) * batchSize * seqLength, seconds: e.seconds, step: steps });
+      stepsBefore = steps;
       log(`${process.stderr.isTTY ? "\r" : ""}epoch ${e.epoch}: train ${trainLoss.toFixed(4)} nats/char, ` +
         `validation ${valLoss.toFixed(4)} nats/char = ${bits} bits/char (${e.seconds.toFixed(1)} s)`);
     },
   };
   const started = performance.now();
-  let steps = 0;
   const history = fitSequence(model, train, {
     loss, optimizer: new Adam(model.parameters(), { lr: flags.lr ?? d.lr }), epochs: flags.epochs ?? d.epochs,
     minutes, clipGradNorm: d.clip, validation, reportBits: true, verbose: 0, callbacks: [epochLog],
-    onEvent: (e) => { if (e.type === "batchEnd") steps++; },
+    onEvent: (e) => {
+      if (e.type !== "batchEnd") return;
+      steps++;
+      if (steps % 50 === 0) reportStep(e.epoch, steps, { loss: e.loss });
+    },
   }).history;
   const seconds = (performance.now() - started) / 1000;
   const valLoss = history.valLoss.at(-1)!;
@@ -132,6 +141,7 @@ export async function trainSequenceClassifier(modelName: "lstm" | "gru", flags: 
     optimizer: new Adam(model.parameters(), { lr: flags.lr ?? 5e-3 }),
     epochs, batchSize: flags.batchSize ?? 32, seed: flags.seed, metrics: ["accuracy"],
     validationData: [data.xTest, data.yTest], verbose: flags.quiet ? 0 : 1,
+    callbacks: [epochReporter({ lr: flags.lr ?? 5e-3 })],
   }).history;
   const result = {
     model: modelName, dataset: data.name, testAccuracy: history.valAccuracy.at(-1)!,

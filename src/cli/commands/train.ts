@@ -7,6 +7,7 @@ import { ProgressLogger } from "../../train/callbacks.js";
 import { prepareDataset } from "../datasets.js";
 import { isImageDataset } from "../image-data.js";
 import { modelMetadata } from "../model-file.js";
+import { epochReporter, heldOutValidation } from "../run-log.js";
 import type { TrainFlags } from "./train-flags.js";
 
 export type TrainResult = {
@@ -25,7 +26,8 @@ export async function trainMlp(modelName: string, flags: TrainFlags): Promise<Tr
   const clf = new MLPClassifier({
     hiddenLayerSizes: flags.hidden ?? [128], activation: "relu", solver: flags.optimizer ?? "sgd",
     learningRateInit: flags.lr ?? 0.01, maxIter: maxEpochs, batchSize: flags.batchSize ?? "auto",
-    randomState: flags.seed, callbacks: flags.quiet ? [] : [new ProgressLogger({ verbose: 1 })],
+    randomState: flags.seed, callbacks: [...flags.quiet ? [] : [new ProgressLogger({ verbose: 1 })],
+      epochReporter({ lr: flags.lr ?? 0.01, validate: heldOutValidation(data.xTest, data.yTest) })],
   }).fit(data.xTrain, data.yTrain);
   const seconds = (performance.now() - started) / 1000;
   const result: TrainResult = {

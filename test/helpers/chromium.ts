@@ -1,0 +1,25 @@
+// Debian's Chromium driven by playwright-core (which downloads no browser): headless, no sandbox (CI
+// runs as root), nothing that phones home, and a fresh profile per launch. `.ci/run` installs it.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+
+export const CHROMIUM_PATH = "/usr/lib/chromium/chromium";
+
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** A browser context on a fresh user-data-dir; closing it also deletes the profile. */
+export async function launchChromium(options: { args?: string[] } = {}): Promise<BrowserContext> {
+  const profile = mkdtempSync(join(tmpdir(), "zendl-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH, headless: true, args: [...ARGS, ...(options.args ?? [])],
+    viewport: { width: 1280, height: 900 },
+  });
+  // Chromium may still be writing its profile as the context closes: retry, and never fail a test on it.
+  context.on("close", () => {
+    try { rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); } catch { /* tmp */ }
+  });
+  return context;
+}
