@@ -7,7 +7,6 @@
 import { noGrad } from "../core/autograd.js";
 import { zeros } from "../core/creation.js";
 import { bytesPerElement, type DType } from "../core/dtype.js";
-import { formatShape } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import type { AnyModule } from "./module.js";
 
@@ -59,9 +58,9 @@ export class ModelSummary {
 
   toString(): string {
     const layer = (r: SummaryRow): string =>
-      `${"  ".repeat(Math.max(0, r.depth - 1))}${r.name === "" ? "(model)" : r.name} (${r.type})`;
+      (r.name === "" ? `${r.type} (model)` : `${"  ".repeat(Math.max(0, r.depth - 1))}${r.name} (${r.type})`);
     const shape = (r: SummaryRow): string => (r.outputShapes === null ? "--"
-      : r.outputShapes.map((s) => formatShape(s)).join(", "));
+      : r.outputShapes.map((s) => `[${s.join(", ")}]`).join(", "));
     const rows = this.rows.map((r) => [layer(r), shape(r), r.parameters.toLocaleString("en-US")]);
     const header = ["Layer (type)", "Output shape", "Param #"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -76,7 +75,7 @@ export class ModelSummary {
       `Trainable params: ${n(this.trainableParameters)}`,
       `Non-trainable params: ${n(this.nonTrainableParameters)}`,
       `Params size: ${mb(this.parameterBytes)}; buffers: ${mb(this.bufferBytes)}`,
-      ...(this.inputShape === null ? [] : [`Input shape: ${formatShape(this.inputShape)}`]),
+      ...(this.inputShape === null ? [] : [`Input shape: [${this.inputShape.join(", ")}]`]),
       rule,
     ].join("\n");
   }

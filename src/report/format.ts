@@ -11,7 +11,7 @@ export function escapeHtml(text: string): string {
 export function formatTick(value: number): string {
   if (value === 0) return "0";
   const abs = Math.abs(value);
-  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(1).replace(".0e", "e").replace("e+", "e");
+  if (abs >= 1e7 || abs < 1e-3) return value.toExponential(1).replace(".0e", "e").replace("e+", "e");
   if (Number.isInteger(value)) return value.toLocaleString("en-US");
   return String(Number(value.toPrecision(4)));
 }
