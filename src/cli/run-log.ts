@@ -146,22 +146,31 @@ function splitLogs(logs: Logs): { losses: Record<string, number>; metrics: Recor
  * A `fit` callback that reports each epoch (and about ten points within epochs of 100 steps or more)
  * to the current run. `validate` adds figures computed on the model after each epoch.
  */
-export function epochReporter(options: { lr?: number; validate?: (model: TrainableModel) => Logs } = {}):
-  Callback {
+export function epochReporter(options: {
+  lr?: number; validate?: (model: TrainableModel) => Logs;
+  /** Names this run's figures `<prefix><Name>` (a second model in one run, e.g. the DBN's baseline). */
+  prefix?: string;
+} = {}): Callback {
+  const prefix = options.prefix;
+  const rename = (logs: Record<string, number>): Record<string, number> => prefix === undefined ? logs
+    : Object.fromEntries(Object.entries(logs).map(([k, v]) => [`${prefix}${k[0].toUpperCase()}${k.slice(1)}`, v]));
   let samples = 0, stepsPerEpoch = 0, step = 0;
   return {
     onTrainBegin: (e) => { samples = e.samples; stepsPerEpoch = e.stepsPerEpoch; },
     onBatchEnd: (e) => {
       step++;
+      if (prefix !== undefined) return;
       active?.countStep();
       const every = Math.ceil(e.stepsPerEpoch / 10);
       if (stepsPerEpoch >= 100 && e.step % every === 0) reportStep(e.epoch, step, { loss: e.loss });
     },
     onEpochEnd: (e, context) => {
       if (active === null) return;
-      const logs = { ...e.logs, ...(options.validate?.(context.model) ?? {}) };
-      reportEpoch({ epoch: e.epoch, step, ...splitLogs(logs), lr: options.lr ?? e.logs.lr, samples,
-        seconds: e.seconds });
+      const { losses, metrics } = splitLogs({ ...e.logs, ...(options.validate?.(context.model) ?? {}) });
+      // a second model's epochs share the epoch axis but not the throughput and learning-rate charts
+      reportEpoch(prefix === undefined
+        ? { epoch: e.epoch, step, losses, metrics, lr: options.lr ?? e.logs.lr, samples, seconds: e.seconds }
+        : { epoch: e.epoch, step, losses: rename(losses), metrics: rename(metrics) });
     },
   };
 }

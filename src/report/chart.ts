@@ -54,25 +54,37 @@ function frame(width: number, height: number, title: string, body: string): stri
     `<text class="chart-title" x="${MARGIN.left}" y="20">${escapeHtml(title)}</text>${body}</svg>`;
 }
 
-function legend(series: Array<{ name: string; dashed?: boolean }>, right: number): string {
+// Rough text widths (px per character) of the title and legend fonts, for the layout only.
+const TITLE_CHAR = 7.8, LEGEND_CHAR = 6.6;
+const legendWidth = (series: Array<{ name: string }>): number =>
+  series.reduce((w, s) => w + 26 + s.name.length * LEGEND_CHAR, 0);
+
+/** Whether the legend fits on the title's line; if not it goes on a line of its own below. */
+function legendOnTitleLine(title: string, series: Array<{ name: string }>, width: number): boolean {
+  return MARGIN.left + title.length * TITLE_CHAR + 24 + legendWidth(series) <= width - MARGIN.right;
+}
+
+function legend(series: Array<{ name: string; dashed?: boolean }>, right: number, y: number): string {
   let x = right;
   const items: string[] = [];
-  // laid out right to left from the plot's right edge, about 7 px per character
+  // laid out right to left from the plot's right edge
   for (let i = series.length - 1; i >= 0; i--) {
-    const w = 26 + series[i].name.length * 6.6;
-    x -= w;
+    x -= 26 + series[i].name.length * LEGEND_CHAR;
     const color = PALETTE[i % PALETTE.length];
-    items.push(`<g class="legend-item"><line x1="${x}" x2="${x + 16}" y1="16" y2="16" stroke="${color}" ` +
-      `stroke-width="2.5"${series[i].dashed ? ' stroke-dasharray="5 3"' : ""}/>` +
-      `<text x="${x + 20}" y="20">${escapeHtml(series[i].name)}</text></g>`);
+    items.push(`<g class="legend-item"><line x1="${x.toFixed(1)}" x2="${(x + 16).toFixed(1)}" y1="${y - 4}" ` +
+      `y2="${y - 4}" stroke="${color}" stroke-width="2.5"${series[i].dashed ? ' stroke-dasharray="5 3"' : ""}/>` +
+      `<text x="${(x + 20).toFixed(1)}" y="${y}">${escapeHtml(series[i].name)}</text></g>`);
   }
   return items.join("");
 }
 
 /** A chart of series over a shared numeric x axis (epochs, steps); one marker per point when few. */
 export function lineChart(options: LineChartOptions): string {
-  const width = options.width ?? 560, height = options.height ?? 300;
-  const plotW = width - MARGIN.left - MARGIN.right, plotH = height - MARGIN.top - MARGIN.bottom;
+  const width = options.width ?? 560;
+  const oneLine = legendOnTitleLine(options.title, options.series, width);
+  const top = oneLine ? MARGIN.top : MARGIN.top + 18;
+  const height = (options.height ?? 300) + top - MARGIN.top;
+  const plotW = width - MARGIN.left - MARGIN.right, plotH = height - top - MARGIN.bottom;
   const points = options.series.flatMap((s) => s.points);
   const [x0, x1] = extent(points.map((p) => p[0]));
   // epochs and steps are whole numbers: no tick at epoch 1.5
@@ -84,14 +96,14 @@ export function lineChart(options: LineChartOptions): string {
   const xLow = Math.min(x0, xTicks[0]), xHigh = Math.max(x1, xTicks[xTicks.length - 1]);
   const yLow = yTicks[0], yHigh = yTicks[yTicks.length - 1];
   const sx = (x: number): number => MARGIN.left + (xHigh === xLow ? plotW / 2 : ((x - xLow) / (xHigh - xLow)) * plotW);
-  const sy = (y: number): number => MARGIN.top + plotH - ((y - yLow) / (yHigh - yLow)) * plotH;
+  const sy = (y: number): number => top + plotH - ((y - yLow) / (yHigh - yLow)) * plotH;
   const fmt = (v: number): string => (options.percent ? `${formatTick(v * 100)}%` : formatTick(v));
   const grid = yTicks.map((t) => `<line class="grid" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" ` +
     `y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}"/><text class="tick" x="${MARGIN.left - 8}" ` +
     `y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`).join("");
   const xAxis = xTicks.filter((t) => t >= xLow && t <= xHigh).map((t) => `<line class="axis" x1="${sx(t)
-    .toFixed(1)}" x2="${sx(t).toFixed(1)}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH + 5}"/>` +
-    `<text class="tick" x="${sx(t).toFixed(1)}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">` +
+    .toFixed(1)}" x2="${sx(t).toFixed(1)}" y1="${top + plotH}" y2="${top + plotH + 5}"/>` +
+    `<text class="tick" x="${sx(t).toFixed(1)}" y="${top + plotH + 18}" text-anchor="middle">` +
     `${formatTick(t)}</text>`).join("");
   const lines = options.series.map((s, i) => {
     const color = PALETTE[i % PALETTE.length];
@@ -104,15 +116,15 @@ export function lineChart(options: LineChartOptions): string {
     return `<path d="${path}" fill="none" stroke="${color}" stroke-width="2"` +
       `${s.dashed ? ' stroke-dasharray="5 3"' : ""} stroke-linejoin="round"/>${markers}`;
   }).join("");
-  const axes = `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${MARGIN.top + plotH}" ` +
-    `y2="${MARGIN.top + plotH}"/><line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" ` +
-    `y2="${MARGIN.top + plotH}"/>`;
+  const axes = `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${top + plotH}" ` +
+    `y2="${top + plotH}"/><line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${top}" ` +
+    `y2="${top + plotH}"/>`;
   const labels = `<text class="axis-label" x="${MARGIN.left + plotW / 2}" y="${height - 8}" ` +
     `text-anchor="middle">${escapeHtml(options.xLabel)}</text><text class="axis-label" ` +
-    `transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">` +
+    `transform="translate(14 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">` +
     `${escapeHtml(options.yLabel)}</text>`;
   return frame(width, height, options.title,
-    grid + xAxis + axes + `<g class="plot">${lines}</g>` + labels + legend(options.series, width - MARGIN.right));
+    grid + xAxis + axes + `<g class="plot">${lines}</g>` + labels + legend(options.series, width - MARGIN.right, oneLine ? 20 : 40));
 }
 
 export interface BarChartOptions {

@@ -22,12 +22,16 @@ const NAMES: Record<string, string> = {
 
 /** `valBitsPerChar` -> "val bits per char" unless named above. */
 export function seriesName(key: string): string {
+  const baseline = /^baseline([A-Z])(.*)$/.exec(key);
+  if (baseline !== null && NAMES[baseline[1].toLowerCase() + baseline[2]] !== undefined) {
+    return `baseline, ${NAMES[baseline[1].toLowerCase() + baseline[2]]}`;
+  }
   return NAMES[key] ?? key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
 function series(records: EpochRecord[], key: string, from: "losses" | "metrics", x: "epoch" | "step"): Series {
   const points = records.filter((r) => r[from][key] !== undefined).map((r): [number, number] => [r[x], r[from][key]]);
-  return { name: seriesName(key), points, dashed: /^val|^test/.test(key) };
+  return { name: seriesName(key), points, dashed: /^(val|test)|(Val|Test)[A-Z]/.test(key) };
 }
 
 function keysOf(records: EpochRecord[], from: "losses" | "metrics"): string[] {
@@ -41,6 +45,8 @@ const GROUPS: Array<{ test: RegExp; title: string; yLabel: string; percent?: boo
   { test: /accuracy/i, title: "Accuracy", yLabel: "accuracy (% of samples)", percent: true },
   { test: /bitsperchar/i, title: "Bits per character", yLabel: "bits per character" },
   { test: /score$/i, title: "Discriminator output", yLabel: "mean probability of 'real'" },
+  { test: /mistakes/i, title: "Training mistakes", yLabel: "misclassified training samples" },
+  { test: /likelihood/i, title: "Pseudo-log-likelihood", yLabel: "nats per sample (higher is better)" },
 ];
 
 export interface Chart { id: string; svg: string }

@@ -14,7 +14,7 @@ const section = (id: string, title: string, body: string): string =>
   `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
 
 const CARD_LABELS: Record<string, string> = {
-  seconds: "training time", valLoss: "validation loss", valBitsPerChar: "validation bits per character",
+  seconds: "training time", baselineSeconds: "baseline training time", valLoss: "validation loss", valBitsPerChar: "validation bits per character",
   tokensPerSecond: "characters per second", classesCoveredConfidently: "classes with confident samples",
   classifierTestAccuracy: "judge's test accuracy", baselineTestAccuracy: "test accuracy without pre-training",
 };
@@ -32,7 +32,7 @@ function resultCards(data: ReportData): string {
     "confidenceThreshold", "judgedSamples", "confidentShare", "meanTopProbability"]);
   const cards = Object.entries(result).filter(([k, v]) => !skip.has(k) &&
     (typeof v === "number" || (typeof v === "string" && v.length < 24)))
-    .map(([k, v]) => `<div class="card"><div class="card-value">${escapeHtml(k === "seconds"
+    .map(([k, v]) => `<div class="card"><div class="card-value">${escapeHtml(/^seconds$|Seconds$/.test(k)
       ? formatDuration(v as number) : formatValue(v))}</div><div class="card-label">` +
       `${escapeHtml(CARD_LABELS[k] ?? k.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase())}</div></div>`);
   return `<div class="cards">${cards.join("")}</div>`;

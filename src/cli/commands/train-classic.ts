@@ -8,6 +8,7 @@ import { ProgressLogger } from "../../train/callbacks.js";
 import { prepareDataset } from "../datasets.js";
 import { isImageDataset } from "../image-data.js";
 import { modelMetadata } from "../model-file.js";
+import { epochReporter, reportEpoch } from "../run-log.js";
 import { prepareUnitData, saveFilterGrid, writeMetrics } from "../unit-data.js";
 import type { TrainFlags } from "./train-flags.js";
 import type { ModelTrainer } from "./trainers.js";
@@ -27,6 +28,9 @@ export async function trainPerceptron(modelName: string, flags: TrainFlags) {
   const started = performance.now();
   const clf = new Perceptron({ maxIter, learningRate: flags.lr ?? 1, randomState: flags.seed })
     .fit(data.xTrain, data.yTrain);
+  // the perceptron reports its epochs when it is done (a thousand take about a second)
+  clf.mistakesPerEpoch.forEach((mistakes, i) => reportEpoch({ epoch: i + 1, losses: {},
+    metrics: { trainingMistakes: mistakes } }));
   const result = {
     model: modelName, dataset: data.name, testAccuracy: clf.score(data.xTest, data.yTest),
     trainAccuracy: clf.score(data.xTrain, data.yTrain), converged: clf.converged, epochs: clf.nIter,
@@ -58,7 +62,8 @@ export async function trainRbf(modelName: string, flags: TrainFlags) {
   const started = performance.now();
   const clf = new RBFClassifier({
     nCenters, gradientEpochs, kmeansMaxIter, learningRate: flags.lr ?? 1e-3, batchSize: flags.batchSize ?? 32,
-    randomState: flags.seed, callbacks: flags.quiet ? [] : [new ProgressLogger({ verbose: 1 })],
+    randomState: flags.seed, callbacks: [...flags.quiet ? [] : [new ProgressLogger({ verbose: 1 })],
+      epochReporter({ lr: flags.lr ?? 1e-3 })],
   }).fit(data.xTrain, data.yTrain);
   const result = {
     model: modelName, dataset: data.name, testAccuracy: clf.score(data.xTest, data.yTest),

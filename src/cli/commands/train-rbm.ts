@@ -8,6 +8,8 @@ import { BernoulliRBM } from "../../models/rbm.js";
 import { ProgressLogger } from "../../train/callbacks.js";
 import { isImageDataset } from "../image-data.js";
 import { modelMetadata } from "../model-file.js";
+import type { Callback } from "../../train/callbacks.js";
+import { epochReporter, heldOutValidation, reportEpoch } from "../run-log.js";
 import { imageSide, prepareUnitData, saveFilterGrid, writeMetrics } from "../unit-data.js";
 import type { TrainFlags } from "./train-flags.js";
 import type { ModelTrainer } from "./trainers.js";
@@ -46,6 +48,10 @@ export async function trainRbm(modelName: string, flags: TrainFlags) {
     learningRate: flags.lr ?? 0.05, batchSize: flags.batchSize ?? defaults.batchSize,
     persistent: flags.persistent ?? false, randomState: flags.seed, verbose: !flags.quiet,
   }).fit(data.xTrain);
+  for (const e of rbm.history) {
+    reportEpoch({ epoch: e.epoch, losses: { reconstructionError: e.reconstructionError }, lr: flags.lr ?? 0.05,
+      metrics: { pseudoLogLikelihood: e.pseudoLogLikelihood }, samples: data.xTrain.shape[0], seconds: e.seconds });
+  }
   const last = rbm.history.at(-1)!;
   const result = {
     model: modelName, dataset: data.name, reconstructionError: rbm.reconstructionError(data.xTest),
@@ -82,10 +88,14 @@ export async function trainDbn(modelName: string, flags: TrainFlags) {
     batchSize: flags.batchSize ?? 32, randomState: flags.seed, verbose: !flags.quiet,
     callbacks: flags.quiet ? [] : [new ProgressLogger({ verbose: 1 })],
   };
+  const reporter = (pretrain: boolean): Callback =>
+    epochReporter({ lr: flags.lr, validate: heldOutValidation(data.xTest, data.yTest),
+      prefix: pretrain ? undefined : "baseline" });
   const train = (pretrain: boolean): { dbn: DBNClassifier; seconds: number } => {
     log(pretrain ? "pre-training and fine-tuning:" : "the same network without pre-training:");
     const started = performance.now();
-    const dbn = new DBNClassifier({ ...options, pretrain }).fit(data.xTrain, data.yTrain);
+    const dbn = new DBNClassifier({ ...options, pretrain,
+      callbacks: [...options.callbacks ?? [], reporter(pretrain)] }).fit(data.xTrain, data.yTrain);
     return { dbn, seconds: seconds(started) };
   };
   const pretrained = train(true), baseline = train(false);
