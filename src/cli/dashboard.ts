@@ -15,7 +15,8 @@ export class Dashboard {
       worker.once("error", reject);
       worker.on("message", (m: { type: string; port?: number; message?: string }) => {
         if (m.type === "listening") resolve(m.port!);
-        if (m.type === "error") reject(new UsageError(`--dashboard: cannot listen on port ${port}: ${m.message}`));
+        if (m.type !== "error") return;
+        reject(new UsageError(`--dashboard: cannot listen on port ${port}: ${m.message}`));
       });
     }).catch(async (error: unknown) => { await worker.terminate(); throw error; });
     worker.unref();

@@ -68,7 +68,8 @@ export function buildProgram(): Command {
     .option("--seed <n>", "seed for the split, the initial weights and the batch order", parseInteger("--seed", 0), 0)
     .option("--out <dir>", "write model.safetensors, metrics.json, metrics.jsonl (a line per epoch) and " +
       "report.html into this folder")
-    .option("--dashboard [port]", `serve a live dashboard on 127.0.0.1 (default port ${DEFAULT_DASHBOARD_PORT}; ` +
+    .option("--dashboard [port]", "serve a live dashboard on 127.0.0.1 (default port " +
+      `${DEFAULT_DASHBOARD_PORT}; ` +
       "0: any free port)", parseInteger("--dashboard", 0))
     .option("--keep-serving", "keep the dashboard running after training until stopped (Ctrl-C)")
     .option("--json", "print the final metrics as one JSON object on the last line of stdout")

@@ -71,7 +71,9 @@ export function classificationSection(p: TestPredictions): ClassificationSection
 export function inputOf(model: AnyModule, metadata: Record<string, string>):
   { shape: number[] | null; dtype: "float32" | "int32" } {
   const scaler = metadata["cli.scaler"];
-  if (scaler !== undefined) return { shape: [1, (JSON.parse(scaler) as { mean: number[] }).mean.length], dtype: "float32" };
+  if (scaler !== undefined) {
+    return { shape: [1, (JSON.parse(scaler) as { mean: number[] }).mean.length], dtype: "float32" };
+  }
   // both image data sets of the CLI are 28×28 grey pictures
   if (metadata["cli.input"] === "images") return { shape: [1, 1, 28, 28], dtype: "float32" };
   if (model instanceof GAN) return { shape: [1, model.latentSize], dtype: "float32" };
@@ -81,7 +83,8 @@ export function inputOf(model: AnyModule, metadata: Record<string, string>):
 }
 
 /** `model.summary` on its input; without output shapes (and a note why) when the model cannot take it. */
-export function summarizeModel(model: AnyModule, input: { shape: number[] | null; dtype: "float32" | "int32" }):
+export function summarizeModel(model: AnyModule,
+  input: { shape: number[] | null; dtype: "float32" | "int32" }):
   { summary: ModelSummary; note: string | null } {
   try {
     return { summary: model.summary(input.shape ?? undefined, { dtype: input.dtype }), note: null };
@@ -134,7 +137,8 @@ export async function gatherReport(dir: string): Promise<ReportData> {
   const records = existsSync(metricsPath) ? splitLines(readFileSync(metricsPath, "utf8"), notes)
     : { run: null, epochs: [], steps: [], end: null };
   if (!existsSync(metricsPath)) notes.push(`${metricsPath} is missing: no curves or run details`);
-  const data: ReportData = { title: titleOf(records.run, dir), ...records, summary: null, classification: null,
+  const data: ReportData = { title: titleOf(records.run, dir), ...records, summary: null,
+    classification: null,
     samplesByEpoch: existsSync(dir) ? sampleGrids(dir) : [], figures: [], textSample: null, notes };
   for (const [file, title, caption] of FIGURES) {
     if (existsSync(join(dir, file))) data.figures.push({ title, caption, src: dataUri(join(dir, file)) });
@@ -160,6 +164,7 @@ export async function gatherReport(dir: string): Promise<ReportData> {
 
 /** What the dashboard shows while a run is being recorded. */
 export function liveReportData(log: RunLog): ReportData {
-  return { title: titleOf(log.run, "training"), run: log.run, epochs: log.epochs, steps: log.steps, end: log.end,
+  return { title: titleOf(log.run, "training"), run: log.run, epochs: log.epochs, steps: log.steps,
+    end: log.end,
     summary: null, classification: null, samplesByEpoch: [], figures: [], textSample: null, notes: [] };
 }

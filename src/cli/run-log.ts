@@ -46,7 +46,8 @@ export function runRecord(model: string, dataset: string, seed: number, command:
   return {
     type: "run", model, dataset, command, seed, zendlVersion: zendlVersion(), backend: getBackend(),
     threads: getNumThreads(),
-    machine: { cpu: cpuList[0]?.model.trim() ?? "unknown", cores: cpuList.length, platform: `${platform()} ${arch()}`,
+    machine: { cpu: cpuList[0]?.model.trim() ?? "unknown", cores: cpuList.length,
+      platform: `${platform()} ${arch()}`,
       node: process.version, memoryBytes: totalmem() },
     startedAt: new Date().toISOString(),
   };
@@ -94,7 +95,9 @@ export class RunLog {
       metrics: input.metrics ?? {}, wallSeconds: this.wall(),
     };
     if (input.lr !== undefined) record.lr = input.lr;
-    if (input.samples !== undefined && seconds > 0) record.samplesPerSecond = Math.round(input.samples / seconds);
+    if (input.samples !== undefined && seconds > 0) {
+      record.samplesPerSecond = Math.round(input.samples / seconds);
+    }
     this.epochs.push(record);
     this.write(record);
   }
@@ -153,7 +156,8 @@ export function epochReporter(options: {
 } = {}): Callback {
   const prefix = options.prefix;
   const rename = (logs: Record<string, number>): Record<string, number> => prefix === undefined ? logs
-    : Object.fromEntries(Object.entries(logs).map(([k, v]) => [`${prefix}${k[0].toUpperCase()}${k.slice(1)}`, v]));
+    : Object.fromEntries(Object.entries(logs).map(([k, v]) =>
+      [`${prefix}${k[0].toUpperCase()}${k.slice(1)}`, v]));
   let samples = 0, stepsPerEpoch = 0, step = 0;
   return {
     onTrainBegin: (e) => { samples = e.samples; stepsPerEpoch = e.stepsPerEpoch; },

@@ -34,8 +34,8 @@ export interface ClassCoverage {
  * const coverage = zd.models.classCoverage(classifier.predictProba(gan.sample(1000).reshape([1000, 64])));
  * coverage.meanTopProbability; coverage.classesCoveredConfidently; coverage.confidentShare;
  */
-export function classCoverage(probabilities: Tensor, options: { minCount?: number; confidenceThreshold?: number } = {}):
-  ClassCoverage {
+export function classCoverage(probabilities: Tensor,
+  options: { minCount?: number; confidenceThreshold?: number } = {}): ClassCoverage {
   if (!(probabilities instanceof Tensor) || probabilities.ndim !== 2 || probabilities.shape[0] === 0 ||
       probabilities.shape[1] === 0) {
     const got = probabilities instanceof Tensor ? formatShape(probabilities.shape) : typeof probabilities;
@@ -47,7 +47,8 @@ export function classCoverage(probabilities: Tensor, options: { minCount?: numbe
   }
   const threshold = options.confidenceThreshold ?? 0.9;
   if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1)) {
-    throw new Error(`classCoverage: confidenceThreshold must be a number in [0, 1], got ${String(threshold)}`);
+    throw new Error("classCoverage: confidenceThreshold must be a number in [0, 1], got " +
+      String(threshold));
   }
   const [n, k] = probabilities.shape;
   const data = probabilities.dataSync();

@@ -84,13 +84,14 @@ export class ModelSummary {
 function checkInputShape(shape: number[] | undefined): void {
   if (shape === undefined) return;
   if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new Error("summary: inputShape must be a non-empty array of positive integers including the batch " +
-      `dimension (e.g. [1, 64]), got ${JSON.stringify(shape)}`);
+    throw new Error("summary: inputShape must be a non-empty array of positive integers including the " +
+      `batch dimension (e.g. [1, 64]), got ${JSON.stringify(shape)}`);
   }
 }
 
 /** See `Module.summary`. */
-export function summarize(model: AnyModule, inputShape?: number[], options: SummaryOptions = {}): ModelSummary {
+export function summarize(model: AnyModule, inputShape?: number[], options: SummaryOptions = {}):
+  ModelSummary {
   checkInputShape(inputShape);
   const modules = model.namedModules();
   const shapes = new Map<AnyModule, number[][]>();

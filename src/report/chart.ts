@@ -5,7 +5,9 @@
  */
 import { escapeHtml, formatTick } from "./format.js";
 
-export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+export const PALETTE = [
+  "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+];
 
 export interface Series { name: string; points: Array<[number, number]>; dashed?: boolean }
 
@@ -71,8 +73,9 @@ function legend(series: Array<{ name: string; dashed?: boolean }>, right: number
   for (let i = series.length - 1; i >= 0; i--) {
     x -= 26 + series[i].name.length * LEGEND_CHAR;
     const color = PALETTE[i % PALETTE.length];
-    items.push(`<g class="legend-item"><line x1="${x.toFixed(1)}" x2="${(x + 16).toFixed(1)}" y1="${y - 4}" ` +
-      `y2="${y - 4}" stroke="${color}" stroke-width="2.5"${series[i].dashed ? ' stroke-dasharray="5 3"' : ""}/>` +
+    const dash = series[i].dashed ? ' stroke-dasharray="5 3"' : "";
+    items.push(`<g class="legend-item"><line x1="${x.toFixed(1)}" x2="${(x + 16).toFixed(1)}" ` +
+      `y1="${y - 4}" y2="${y - 4}" stroke="${color}" stroke-width="2.5"${dash}/>` +
       `<text x="${(x + 20).toFixed(1)}" y="${y}">${escapeHtml(series[i].name)}</text></g>`);
   }
   return items.join("");
@@ -95,7 +98,8 @@ export function lineChart(options: LineChartOptions): string {
     : niceTicks(...extent(points.map((p) => p[1])), 5);
   const xLow = Math.min(x0, xTicks[0]), xHigh = Math.max(x1, xTicks[xTicks.length - 1]);
   const yLow = yTicks[0], yHigh = yTicks[yTicks.length - 1];
-  const sx = (x: number): number => MARGIN.left + (xHigh === xLow ? plotW / 2 : ((x - xLow) / (xHigh - xLow)) * plotW);
+  const sx = (x: number): number =>
+    MARGIN.left + (xHigh === xLow ? plotW / 2 : ((x - xLow) / (xHigh - xLow)) * plotW);
   const sy = (y: number): number => top + plotH - ((y - yLow) / (yHigh - yLow)) * plotH;
   const fmt = (v: number): string => (options.percent ? `${formatTick(v * 100)}%` : formatTick(v));
   const grid = yTicks.map((t) => `<line class="grid" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" ` +
@@ -124,7 +128,8 @@ export function lineChart(options: LineChartOptions): string {
     `transform="translate(14 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">` +
     `${escapeHtml(options.yLabel)}</text>`;
   return frame(width, height, options.title,
-    grid + xAxis + axes + `<g class="plot">${lines}</g>` + labels + legend(options.series, width - MARGIN.right, oneLine ? 20 : 40));
+    grid + xAxis + axes + `<g class="plot">${lines}</g>` + labels +
+    legend(options.series, width - MARGIN.right, oneLine ? 20 : 40));
 }
 
 export interface BarChartOptions {
@@ -145,14 +150,14 @@ export function barChart(options: BarChartOptions): string {
     `y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${formatTick(t)}</text>`).join("");
   const bars = options.values.map((v, i) => {
     const x = MARGIN.left + i * band + band * 0.15, w = band * 0.7, y = sy(v);
+    const mid = (x + w / 2).toFixed(1), name = escapeHtml(options.categories[i]);
     return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" ` +
-      `height="${(MARGIN.top + plotH - y).toFixed(1)}" fill="${PALETTE[0]}"><title>` +
-      `${escapeHtml(options.categories[i])}: ${v}</title></rect><text class="tick" x="${(x + w / 2).toFixed(1)}" ` +
-      `y="${(y - 4).toFixed(1)}" text-anchor="middle">${v}</text><text class="tick" x="${(x + w / 2).toFixed(1)}" ` +
-      `y="${MARGIN.top + plotH + 18}" text-anchor="middle">${escapeHtml(options.categories[i])}</text>`;
+      `height="${(MARGIN.top + plotH - y).toFixed(1)}" fill="${PALETTE[0]}"><title>${name}: ${v}</title>` +
+      `</rect><text class="tick" x="${mid}" y="${(y - 4).toFixed(1)}" text-anchor="middle">${v}</text>` +
+      `<text class="tick" x="${mid}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">${name}</text>`;
   }).join("");
-  const axes = `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${MARGIN.top + plotH}" ` +
-    `y2="${MARGIN.top + plotH}"/>`;
+  const axes = `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" ` +
+    `y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH}"/>`;
   const labels = `<text class="axis-label" x="${MARGIN.left + plotW / 2}" y="${height - 8}" ` +
     `text-anchor="middle">${escapeHtml(options.xLabel)}</text><text class="axis-label" ` +
     `transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">` +

@@ -24,7 +24,8 @@ export function confusionHeatmap(section: ClassificationSection): string {
     row.forEach((count, j) => {
       const share = total === 0 ? 0 : count / total;
       const x = left + j * cell, y = top + i * cell;
-      cells.push(`<rect class="cm-cell" data-count="${count}" x="${x}" y="${y}" width="${cell}" height="${cell}" ` +
+      cells.push(`<rect class="cm-cell" data-count="${count}" x="${x}" y="${y}" width="${cell}" ` +
+        `height="${cell}" ` +
         `fill="${cellColor(share)}" stroke="#fff"><title>true ${escapeHtml(section.names[i])}, predicted ` +
         `${escapeHtml(section.names[j])}: ${count} (${(share * 100).toFixed(1)}% of the row)</title></rect>`);
       if (count > 0 && cell >= 22) {
@@ -37,12 +38,13 @@ export function confusionHeatmap(section: ClassificationSection): string {
     `<text class="tick" x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">` +
     `${escapeHtml(name)}</text><text class="tick" x="${left + i * cell + cell / 2}" y="${top - 8}" ` +
     `text-anchor="middle">${escapeHtml(name)}</text>`).join("");
-  const axes = `<text class="axis-label" x="${left + size / 2}" y="${top - 28}" text-anchor="middle">predicted ` +
-    `class</text><text class="axis-label" transform="translate(${left - 62} ${top + size / 2}) rotate(-90)" ` +
-    `text-anchor="middle">true class</text>`;
+  const axes = `<text class="axis-label" x="${left + size / 2}" y="${top - 28}" text-anchor="middle">` +
+    `predicted class</text><text class="axis-label" text-anchor="middle" ` +
+    `transform="translate(${left - 62} ${top + size / 2}) rotate(-90)">true class</text>`;
   const total = section.confusion.flat().reduce((s, v) => s + v, 0);
   const title = `Confusion matrix (${total.toLocaleString("en-US")} test samples)`;
-  return `<svg class="chart-svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" ` +
+  return `<svg class="chart-svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
+    'role="img" ' +
     `aria-label="${title}" xmlns="http://www.w3.org/2000/svg"><title>${title}</title>` +
     `<text class="chart-title" x="8" y="20">${title}</text>${cells.join("")}${labels}${axes}</svg>`;
 }
@@ -58,7 +60,8 @@ export function perClassTable(section: ClassificationSection): string {
     `${section.topKAccuracy.k} accuracy</th><td></td><td></td><td>${pct(section.topKAccuracy.value)}</td>` +
     `<td>${total.toLocaleString("en-US")}</td></tr>`;
   return `<table class="numbers"><caption>Per-class precision, recall and F1 on the test set</caption>` +
-    "<thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr></thead><tbody>" +
+    "<thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr></thead>" +
+    "<tbody>" +
     section.perClass.map((s, i) => row(section.names[i], s)).join("") +
     `<tr class="avg"><th scope="row">accuracy</th><td></td><td></td><td>${pct(section.accuracy)}</td>` +
     `<td>${total.toLocaleString("en-US")}</td></tr>${topK}` +
@@ -81,7 +84,8 @@ export function pixelImageSvg(image: PixelImage, size = 72): string {
     }
   }
   return `<svg class="pixels" viewBox="0 0 ${width} ${height}" width="${size}" height="${size}" ` +
-    `xmlns="http://www.w3.org/2000/svg" shape-rendering="crispEdges"><rect width="${width}" height="${height}" ` +
+    `xmlns="http://www.w3.org/2000/svg" shape-rendering="crispEdges">` +
+    `<rect width="${width}" height="${height}" ` +
     `fill="#000"/>${rects.join("")}</svg>`;
 }
 
@@ -93,7 +97,8 @@ export function mistakesGrid(section: ClassificationSection): string {
   const items = section.mistakes.map((m) => {
     const picture = m.image === null ? "" : pixelImageSvg(m.image);
     return `<figure class="mistake">${picture}<figcaption><b>${name(m.trueLabel)}</b> → <b class="wrong">` +
-      `${name(m.predicted)}</b><br><span class="muted">${(m.confidence * 100).toFixed(0)}% · #${m.index}</span>` +
+      `${name(m.predicted)}</b><br><span class="muted">${(m.confidence * 100).toFixed(0)}% · ` +
+      `#${m.index}</span>` +
       "</figcaption></figure>";
   }).join("");
   const legend = "<p class=\"muted\">Each picture: true class → predicted class, the model's probability " +

@@ -29,8 +29,10 @@ export function seriesName(key: string): string {
   return NAMES[key] ?? key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
-function series(records: EpochRecord[], key: string, from: "losses" | "metrics", x: "epoch" | "step"): Series {
-  const points = records.filter((r) => r[from][key] !== undefined).map((r): [number, number] => [r[x], r[from][key]]);
+function series(records: EpochRecord[], key: string, from: "losses" | "metrics", x: "epoch" | "step"):
+  Series {
+  const points = records.filter((r) => r[from][key] !== undefined)
+    .map((r): [number, number] => [r[x], r[from][key]]);
   return { name: seriesName(key), points, dashed: /^(val|test)|(Val|Test)[A-Z]/.test(key) };
 }
 
@@ -81,7 +83,8 @@ export function curveCharts(run: RunRecord | null, epochs: EpochRecord[], steps:
   }
   const rest = metricKeys.filter((k) => !used.has(k));
   if (rest.length > 0) {
-    charts.push({ id: "other-metrics", svg: lineChart({ title: "Other metrics", xLabel: "epoch", yLabel: "value",
+    charts.push({ id: "other-metrics", svg: lineChart({ title: "Other metrics", xLabel: "epoch",
+      yLabel: "value",
       series: rest.map((k) => series(epochs, k, "metrics", "epoch")) }) });
   }
   const lr = epochs.filter((r) => r.lr !== undefined).map((r): [number, number] => [r.epoch, r.lr!]);

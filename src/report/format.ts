@@ -1,6 +1,8 @@
 /** Text helpers of the report: escaping for HTML and SVG, and numbers people read at a glance. */
 
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ENTITIES: Record<string, string> = {
+  "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
+};
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {

@@ -14,7 +14,8 @@ const section = (id: string, title: string, body: string): string =>
   `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
 
 const CARD_LABELS: Record<string, string> = {
-  seconds: "training time", baselineSeconds: "baseline training time", valLoss: "validation loss", valBitsPerChar: "validation bits per character",
+  seconds: "training time", baselineSeconds: "baseline training time", valLoss: "validation loss",
+  valBitsPerChar: "validation bits per character",
   tokensPerSecond: "characters per second", classesCoveredConfidently: "classes with confident samples",
   classifierTestAccuracy: "judge's test accuracy", baselineTestAccuracy: "test accuracy without pre-training",
 };
@@ -64,11 +65,14 @@ function coverageSection(data: ReportData): string {
   const counts = Array.isArray(r.confidentClassCounts) ? (r.confidentClassCounts as number[]) : [];
   const threshold = typeof r.confidenceThreshold === "number" ? r.confidenceThreshold : 0.9;
   const samples = typeof r.judgedSamples === "number" ? r.judgedSamples : counts.reduce((s, v) => s + v, 0);
-  const text = `<p class="lead"><b>${formatValue(r.classesCoveredConfidently)} of ${counts.length} classes</b> ` +
+  const text = `<p class="lead"><b>${formatValue(r.classesCoveredConfidently)} of ${counts.length} ` +
+    "classes</b> " +
     `appear among the samples with the judge's confidence ≥ ${threshold}; ` +
-    `<b>${(r.confidentShare * 100).toFixed(1)}%</b> of ${formatValue(samples)} samples reach that confidence. ` +
+    `<b>${(r.confidentShare * 100).toFixed(1)}%</b> of ${formatValue(samples)} samples reach that ` +
+    "confidence. " +
     `Mean top-class probability ${formatValue(r.meanTopProbability)}` +
-    (typeof r.classesCovered === "number" ? ` (by arg-max alone ${r.classesCovered} classes win some sample, ` +
+    (typeof r.classesCovered === "number"
+      ? ` (by arg-max alone ${r.classesCovered} classes win some sample, ` +
       "which says little: noise has an arg-max too)" : "") + `; the judge (an MLP trained on the real ` +
     `digits) classifies the real test digits with accuracy ${formatValue(r.classifierTestAccuracy)}.</p>`;
   const chart = counts.length === 0 ? "" : `<div class="chart" data-chart="coverage">${barChart({
@@ -81,7 +85,9 @@ function samplesSection(data: ReportData): string {
   if (data.samplesByEpoch.length === 0) return "";
   return section("samples", "Samples by epoch (the same latent vectors each time)",
     `<div class="figures">${data.samplesByEpoch.map((s) => `<figure class="sample-grid"><img alt="samples ` +
-      `after epoch ${s.epoch}" src="${s.src}"><figcaption>epoch ${s.epoch}</figcaption></figure>`).join("")}</div>`);
+      `after epoch ${s.epoch}" src="${s.src}"><figcaption>epoch ${s.epoch}</figcaption></figure>`)
+      .join("")}` +
+    "</div>");
 }
 
 function figuresSection(data: ReportData): string {
@@ -104,8 +110,9 @@ function summarySection(data: ReportData): string {
   const s = data.summary;
   if (s === null) return "";
   const rows = s.rows.map((r) => `<tr><td class="layer" style="padding-left:${0.6 + r.depth * 1.1}em">` +
-    `${escapeHtml(r.name === "" ? "(model)" : r.name)} <span class="muted">${escapeHtml(r.type)}</span></td>` +
-    `<td>${r.outputShapes === null ? "–" : escapeHtml(r.outputShapes.map((x) => `[${x.join(", ")}]`).join(", "))}` +
+    `${escapeHtml(r.name === "" ? "(model)" : r.name)} <span class="muted">${escapeHtml(r.type)}</span>` +
+    `</td><td>${r.outputShapes === null ? "–"
+      : escapeHtml(r.outputShapes.map((x) => `[${x.join(", ")}]`).join(", "))}` +
     `</td><td>${r.parameters.toLocaleString("en-US")}</td></tr>`).join("");
   const foot = `<p class="muted">${s.totalParameters.toLocaleString("en-US")} parameters ` +
     `(${s.trainableParameters.toLocaleString("en-US")} trainable), ${formatBytes(s.parameterBytes)}` +
@@ -130,7 +137,8 @@ function configSection(data: ReportData): string {
     ["machine", `${run.machine.cpu}, ${run.machine.cores} cores, ${formatBytes(run.machine.memoryBytes)}, ` +
       `${run.machine.platform}`], ["Node.js", run.machine.node],
   ];
-  return section("config", "Run", `<table class="config">${rows.map(([k, v]) => `<tr><th scope="row">${k}</th>` +
+  return section("config", "Run", `<table class="config">${rows.map(([k, v]) =>
+    `<tr><th scope="row">${k}</th>` +
     `<td>${escapeHtml(v)}</td></tr>`).join("")}</table>`);
 }
 
@@ -138,8 +146,10 @@ function configSection(data: ReportData): string {
 export function renderMain(data: ReportData): string {
   const notes = data.notes.length === 0 ? "" : section("notes", "Notes",
     `<ul>${data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`);
-  const when = data.run === null ? "" : ` · ${escapeHtml(data.run.startedAt.replace("T", " ").slice(0, 16))} UTC`;
-  return `<header><h1>${escapeHtml(data.title)}</h1><p class="muted">zendl training report${when}</p></header>` +
+  const when = data.run === null ? ""
+    : ` · ${escapeHtml(data.run.startedAt.replace("T", " ").slice(0, 16))} UTC`;
+  return `<header><h1>${escapeHtml(data.title)}</h1><p class="muted">zendl training report${when}</p>` +
+    "</header>" +
     resultCards(data) + chartsSection(data) + classificationSections(data) + coverageSection(data) +
     samplesSection(data) + textSection(data) + figuresSection(data) + summarySection(data) +
     configSection(data) + notes;

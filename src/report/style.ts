@@ -17,7 +17,8 @@ h2 { font-size: 18px; font-weight: 620; margin: 34px 0 12px; padding-bottom: 6px
 .card-value { font-size: 20px; font-weight: 620; font-variant-numeric: tabular-nums; }
 .card-label { font-size: 12.5px; color: var(--muted); }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 18px; }
-.chart { background: #fff; border: 1px solid var(--rule); border-radius: 8px; padding: 6px; overflow-x: auto; }
+.chart { background: #fff; border: 1px solid var(--rule); border-radius: 8px; padding: 6px;
+  overflow-x: auto; }
 .chart-svg { display: block; max-width: 100%; height: auto; font-size: 12px; }
 .chart-title { font-size: 14px; font-weight: 620; fill: var(--ink); }
 .tick { fill: #555; font-size: 11.5px; font-variant-numeric: tabular-nums; }
@@ -34,7 +35,8 @@ table.numbers thead th { text-align: right; font-weight: 600; color: #333; borde
 table.numbers thead th:first-child, table.numbers tbody th { text-align: left; font-weight: 500; }
 table.numbers tr.avg th, table.numbers tr.avg td { background: var(--panel); }
 table.numbers caption { text-align: left; color: var(--muted); padding-bottom: 6px; }
-table.summary td.layer { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
+table.summary td.layer { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace;
+  font-size: 13px; }
 table.config th { text-align: left; font-weight: 500; color: var(--muted); padding: 3px 18px 3px 0;
   vertical-align: top; }
 table.config td { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; padding: 3px 0; }
@@ -48,6 +50,7 @@ figure img { display: block; image-rendering: pixelated; max-width: 100%; border
   border-radius: 4px; }
 .sample-grid img { width: 208px; }
 figcaption { font-size: 12.5px; color: var(--muted); margin-top: 4px; }
-.text-sample { white-space: pre-wrap; background: var(--panel); border: 1px solid var(--rule); border-radius: 8px;
+.text-sample { white-space: pre-wrap; background: var(--panel); border: 1px solid var(--rule);
+  border-radius: 8px;
   padding: 12px 14px; font: 13px/1.5 ui-monospace, Menlo, Consolas, monospace; max-width: 880px; }
 `;

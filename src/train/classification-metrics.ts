@@ -31,7 +31,8 @@ export interface ClassificationReport {
 function toLabels(op: string, what: string, labels: LabelsLike): number[] {
   if (labels instanceof Tensor) {
     if (labels.ndim > 2) {
-      throw new Error(`${op}: ${what} must be 1-D labels or [samples, classes] scores, got ${formatShape(labels.shape)}`);
+      throw new Error(`${op}: ${what} must be 1-D labels or [samples, classes] scores, got ` +
+        formatShape(labels.shape));
     }
     const scores = labels.ndim === 2 && labels.shape[1] > 1;
     return Array.from(noGrad(() => (scores ? labels.argmax(-1) : labels)).dataSync(), Number);
@@ -114,7 +115,8 @@ function average(scores: ClassScores[], weighted: boolean): ClassScores {
  * const report = zd.metrics.classificationReport(yTest, zd.predict(model, xTest));
  * report.macroAvg.f1; console.log(zd.metrics.formatClassificationReport(report));
  */
-export function classificationReport(yTrue: LabelsLike, yPred: LabelsLike, options: { labels?: number[] } = {}):
+export function classificationReport(yTrue: LabelsLike, yPred: LabelsLike,
+  options: { labels?: number[] } = {}):
   ClassificationReport {
   const [t, p] = pairOfLabels("classificationReport", yTrue, yPred);
   const labels = labelSet(t, p, options.labels);
@@ -180,7 +182,9 @@ export function topKAccuracy(scores: Tensor, yTrue: LabelsLike, k = 5): number {
   return hits / n;
 }
 
-function regressionPair(op: string, prediction: Tensor | ArrayLike<number>, target: Tensor | ArrayLike<number>):
+type ValuesLike = Tensor | ArrayLike<number>;
+
+function regressionPair(op: string, prediction: ValuesLike, target: ValuesLike):
   [ArrayLike<number>, ArrayLike<number>] {
   const flat = (v: Tensor | ArrayLike<number>): ArrayLike<number> => (v instanceof Tensor ? v.dataSync() : v);
   const p = flat(prediction), t = flat(target);
@@ -194,7 +198,7 @@ function regressionPair(op: string, prediction: Tensor | ArrayLike<number>, targ
  * Mean of squared differences over every value (scikit-learn's `mean_squared_error`, uniform over outputs).
  * @example zd.metrics.meanSquaredError(model.call(x), y);
  */
-export function meanSquaredError(prediction: Tensor | ArrayLike<number>, target: Tensor | ArrayLike<number>): number {
+export function meanSquaredError(prediction: ValuesLike, target: ValuesLike): number {
   const [p, t] = regressionPair("meanSquaredError", prediction, target);
   let sum = 0;
   for (let i = 0; i < p.length; i++) sum += (p[i] - t[i]) ** 2;
@@ -205,8 +209,7 @@ export function meanSquaredError(prediction: Tensor | ArrayLike<number>, target:
  * Mean of absolute differences over every value (scikit-learn's `mean_absolute_error`).
  * @example zd.metrics.meanAbsoluteError([1, 2], [1, 4]); // 1
  */
-export function meanAbsoluteError(prediction: Tensor | ArrayLike<number>, target: Tensor | ArrayLike<number>):
-  number {
+export function meanAbsoluteError(prediction: ValuesLike, target: ValuesLike): number {
   const [p, t] = regressionPair("meanAbsoluteError", prediction, target);
   let sum = 0;
   for (let i = 0; i < p.length; i++) sum += Math.abs(p[i] - t[i]);

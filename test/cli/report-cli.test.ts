@@ -17,7 +17,8 @@ function zendl(...args: string[]): { status: number | null; stdout: string; stde
 }
 
 test("summary, evaluate's classification report, and report's usage errors", () => {
-  const trained = zendl("train", "mlp", "--dataset", "digits", "--epochs", "2", "--hidden", "32", "--out", out);
+  const trained = zendl("train", "mlp", "--dataset", "digits", "--epochs", "2", "--hidden", "32",
+    "--out", out);
   assert.equal(trained.status, 0, trained.stderr);
   const model = join(out, "model.safetensors");
 
@@ -34,7 +35,8 @@ test("summary, evaluate's classification report, and report's usage errors", () 
   assert.match(human.stdout, /test accuracy: 0\.\d{4} \(450 samples, top-3 0\.\d{4}\)/);
 
   const json = zendl("evaluate", model, "--json");
-  const r = JSON.parse(json.stdout.trim().split("\n").at(-1)!) as { testAccuracy: number; top3Accuracy: number;
+  const r = JSON.parse(json.stdout.trim().split("\n").at(-1)!) as {
+    testAccuracy: number; top3Accuracy: number;
     classificationReport: { confusion: number[][]; accuracy: number; perClass: Array<{ support: number }> } };
   const confusion = r.classificationReport.confusion;
   assert.equal(confusion.flat().reduce((a, b) => a + b, 0), 450);

@@ -54,7 +54,8 @@ test("train gan writes a sample grid per epoch and judges 1,000 digits with a cl
       "--out", out);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout,
-      /^\d+ of 10 classes with confidence >= 0\.9 \(\d+\.\d% of 1000 samples\), mean top-class probability 0\.\d{3}; D loss/);
+      new RegExp("^\\d+ of 10 classes with confidence >= 0\\.9 \\(\\d+\\.\\d% of 1000 samples\\), " +
+        "mean top-class probability 0\\.\\d{3}; D loss"));
     const result = lastJson(r.stdout);
     assert.equal(result.latentSize, 8);
     const counts = result.classCounts as number[];

@@ -19,7 +19,9 @@ export async function launchChromium(options: { args?: string[] } = {}): Promise
   });
   // Chromium may still be writing its profile as the context closes: retry, and never fail a test on it.
   context.on("close", () => {
-    try { rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); } catch { /* tmp */ }
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch { /* a leftover folder in tmp */ }
   });
   return context;
 }

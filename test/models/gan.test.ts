@@ -105,7 +105,8 @@ test("classCoverage counts winning classes and averages the top probability", ()
   // only the 0.9 sample reaches the default confidence: one class, a quarter of the samples
   assert.deepEqual([c.classesCoveredConfidently, c.confidentShare], [1, 0.25]);
   assert.equal(classCoverage(p, { confidenceThreshold: 0.6 }).confidentShare, 0.75);
-  assert.throws(() => classCoverage(p, { confidenceThreshold: 2 }), /confidenceThreshold must be a number in \[0, 1\]/);
+  assert.throws(() => classCoverage(p, { confidenceThreshold: 2 }),
+    /confidenceThreshold must be a number in \[0, 1\]/);
   assert.throws(() => classCoverage(zd.zeros([4])), /\[samples, classes\] tensor, got \[4\]/);
   assert.throws(() => classCoverage(p, { minCount: 0 }), /minCount must be a positive integer, got 0/);
 });

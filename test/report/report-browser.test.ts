@@ -48,7 +48,9 @@ interface Opened { page: Page; consoleErrors: string[]; requests: string[] }
 async function open(dir: string): Promise<Opened> {
   const page = await browser.newPage();
   const consoleErrors: string[] = [], requests: string[] = [];
-  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") consoleErrors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") consoleErrors.push(m.text());
+  });
   page.on("pageerror", (e) => consoleErrors.push(e.message));
   page.on("request", (r) => { if (!/^(file|data):/.test(r.url())) requests.push(r.url()); });
   const file = pathToFileURL(join(dir, "report.html")).href;
@@ -67,7 +69,9 @@ async function checkCharts(page: Page, expected: string[]): Promise<void> {
     if (name === "coverage") assert.ok(inked > 200, `${name}: blank (${inked} inked pixels)`);
     else assert.ok(coloured > 100, `${name}: no data drawn (${coloured} coloured pixels)`);
   }
-  for (const name of expected) assert.ok(names.includes(name), `chart ${name} missing; have ${names.join(", ")}`);
+  for (const name of expected) {
+    assert.ok(names.includes(name), `chart ${name} missing; have ${names.join(", ")}`);
+  }
 }
 
 function checkClean(opened: Opened): void {
@@ -75,7 +79,7 @@ function checkClean(opened: Opened): void {
   assert.deepEqual(opened.requests, [], "network requests");
 }
 
-test("MLP run: metrics.jsonl, report.html with curves and a confusion matrix of the 450 test digits", async () => {
+test("MLP run: metrics.jsonl, report.html with curves, the confusion matrix of 450 digits", async () => {
   const dir = join(work, "mlp");
   zendl("train", "mlp", "--dataset", "digits", "--epochs", "3", "--out", dir);
   const lines = readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -89,7 +93,8 @@ test("MLP run: metrics.jsonl, report.html with curves and a confusion matrix of 
   const { page, ...rest } = await open(dir);
   checkClean({ page, ...rest });
   await checkCharts(page, ["loss", "accuracy", "learning-rate", "throughput", "confusion"]);
-  const counts = await page.$$eval(".cm-cell", (cells) => cells.map((c) => Number(c.getAttribute("data-count"))));
+  const counts = await page.$$eval(".cm-cell",
+    (cells) => cells.map((c) => Number(c.getAttribute("data-count"))));
   assert.equal(counts.length, 100);
   assert.equal(counts.reduce((a, b) => a + b, 0), 450);
   assert.ok(await page.$$eval(".mistake svg", (s) => s.length) > 0, "the mistakes are shown as pictures");
@@ -102,14 +107,16 @@ test("MLP run: metrics.jsonl, report.html with curves and a confusion matrix of 
   assert.equal(readFileSync(join(dir, "report.html"), "utf8"), first);
 });
 
-test("GAN run: loss and discriminator charts, the honest coverage figure, sample grids by epoch", async () => {
+test("GAN run: loss and discriminator charts, the honest coverage, sample grids by epoch", async () => {
   const dir = join(work, "gan");
-  zendl("train", "gan", "--dataset", "digits", "--epochs", "2", "--latent", "8", "--hidden", "32,64", "--out", dir);
+  zendl("train", "gan", "--dataset", "digits", "--epochs", "2", "--latent", "8", "--hidden", "32,64",
+    "--out", dir);
   const opened = await open(dir);
   checkClean(opened);
   const { page } = opened;
   await checkCharts(page, ["loss", "discriminator-output", "coverage"]);
-  const grids = await page.$$eval(".sample-grid img", (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+  const grids = await page.$$eval(".sample-grid img",
+    (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
   assert.deepEqual(grids.length, 2);
   assert.ok(grids.every((w) => w > 0), "sample grids decode");
   const coverage = await page.textContent("#coverage");
@@ -122,7 +129,8 @@ test("GAN run: loss and discriminator charts, the honest coverage figure, sample
 test("char-LSTM run: bits-per-character chart and a text sample", async () => {
   const dir = join(work, "lstm");
   const text = join(work, "text.txt");
-  const corpus = gunzipSync(readFileSync(join(root, "..", "data", "tinyshakespeare.txt.gz"))).toString("utf8");
+  const gz = readFileSync(join(root, "..", "data", "tinyshakespeare.txt.gz"));
+  const corpus = gunzipSync(gz).toString("utf8");
   writeFileSync(text, corpus.slice(0, 6000));
   zendl("train", "char-lstm", "--dataset", text, "--epochs", "2", "--hidden", "32", "--seq-length", "16",
     "--batch-size", "16", "--out", dir);

@@ -57,7 +57,8 @@ for (const k of [1, 2, 3]) {
 }
 
 test("topKAccuracy checks its inputs", () => {
-  assert.throws(() => zd.metrics.topKAccuracy(zd.tensor([1, 2]), [0], 1), /\[samples, classes\] tensor, got \[2\]/);
+  assert.throws(() => zd.metrics.topKAccuracy(zd.tensor([1, 2]), [0], 1),
+    /\[samples, classes\] tensor, got \[2\]/);
   assert.throws(() => zd.metrics.topKAccuracy(zd.tensor([[1, 2]]), [5], 1), /label 5 at 0 is outside/);
   assert.throws(() => zd.metrics.topKAccuracy(zd.tensor([[1, 2]]), [0], 0), /k must be an integer >= 1/);
 });

@@ -19,7 +19,8 @@ export async function evaluateCommand(file: string, datasetName?: string): Promi
   const report = classificationReport(p.yTrue, p.scores, { labels: p.info.classes.map((_, i) => i) });
   const classes = p.scores.shape[1];
   return { model: file, dataset: p.dataset, testAccuracy: report.accuracy, samples: p.yTrue.shape[0],
-    ...(classes > 3 ? { top3Accuracy: topKAccuracy(p.scores, p.yTrue, 3) } : {}), classificationReport: report };
+    ...(classes > 3 ? { top3Accuracy: topKAccuracy(p.scores, p.yTrue, 3) } : {}),
+    classificationReport: report };
 }
 
 /** What `zendl evaluate` prints without `--json`: the report, then the accuracy line. */

@@ -75,7 +75,8 @@ export async function trainGan(modelName: string, flags: TrainFlags) {
         `${logs.generatorLoss.toFixed(4)}, D(real) ${logs.realScore.toFixed(3)}, D(fake) ` +
         `${logs.fakeScore.toFixed(3)} (${logs.seconds.toFixed(1)}s)`);
       reportEpoch({ epoch: logs.epoch, losses: { discriminatorLoss: logs.discriminatorLoss,
-        generatorLoss: logs.generatorLoss }, metrics: { realScore: logs.realScore, fakeScore: logs.fakeScore },
+        generatorLoss: logs.generatorLoss },
+      metrics: { realScore: logs.realScore, fakeScore: logs.fakeScore },
       lr: flags.lr ?? 2e-4, samples: data.xTrain.shape[0], seconds: logs.seconds });
       if (flags.out) {
         // The same latent vectors every epoch, so the grids show the generator's progress on them.

@@ -52,7 +52,8 @@ export async function trainImageModel(modelName: string, flags: TrainFlags): Pro
   const history = fit(model, data.xTrain, data.yTrain, {
     loss: (output, target) => crossEntropy(output, target), optimizer, epochs,
     batchSize: flags.batchSize ?? 128, seed: flags.seed, metrics: ["accuracy"],
-    validationData: [data.xTest, data.yTest], verbose: flags.quiet ? 0 : 1, callbacks: [epochReporter({ lr })],
+    validationData: [data.xTest, data.yTest], verbose: flags.quiet ? 0 : 1,
+    callbacks: [epochReporter({ lr })],
   }).history;
   const seconds = (performance.now() - started) / 1000;
   const result: TrainResult = {

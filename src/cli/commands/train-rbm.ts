@@ -49,8 +49,9 @@ export async function trainRbm(modelName: string, flags: TrainFlags) {
     persistent: flags.persistent ?? false, randomState: flags.seed, verbose: !flags.quiet,
   }).fit(data.xTrain);
   for (const e of rbm.history) {
-    reportEpoch({ epoch: e.epoch, losses: { reconstructionError: e.reconstructionError }, lr: flags.lr ?? 0.05,
-      metrics: { pseudoLogLikelihood: e.pseudoLogLikelihood }, samples: data.xTrain.shape[0], seconds: e.seconds });
+    reportEpoch({ epoch: e.epoch, losses: { reconstructionError: e.reconstructionError },
+      metrics: { pseudoLogLikelihood: e.pseudoLogLikelihood }, lr: flags.lr ?? 0.05,
+      samples: data.xTrain.shape[0], seconds: e.seconds });
   }
   const last = rbm.history.at(-1)!;
   const result = {
