@@ -141,7 +141,11 @@ export async function gatherReport(dir: string): Promise<ReportData> {
     classification: null,
     samplesByEpoch: existsSync(dir) ? sampleGrids(dir) : [], figures: [], textSample: null, notes };
   for (const [file, title, caption] of FIGURES) {
-    if (existsSync(join(dir, file))) data.figures.push({ title, caption, src: dataUri(join(dir, file)) });
+    const path = join(dir, file);
+    if (!existsSync(path)) continue;
+    // a PNG's width is the big-endian integer at bytes 16-19 (the IHDR chunk); small pictures shown twice
+    const width = readFileSync(path).readUInt32BE(16);
+    data.figures.push({ title, caption, src: dataUri(path), width: width < 400 ? 2 * width : width });
   }
   const modelPath = join(dir, "model.safetensors");
   if (!existsSync(modelPath)) {

@@ -60,13 +60,18 @@ export function curveCharts(run: RunRecord | null, epochs: EpochRecord[], steps:
   const model = run?.model ?? "";
   const lossUnit = LOSS_UNITS.find(([re]) => re.test(model))?.[1] ?? "loss";
   const lossKeys = keysOf(epochs, "losses");
+  if (steps.length > 1) {
+    // training loss as it went, with each epoch's held-out loss at the step where it was measured
+    const held = lossKeys.filter((k) => /^val/.test(k)).map((k) => series(epochs, k, "losses", "step"));
+    charts.push({ id: "step-loss", svg: lineChart({ title: "Loss by step", xLabel: "optimizer step",
+      yLabel: lossUnit, series: [...keysOf(steps, "losses").map((k) => series(steps, k, "losses", "step")),
+        ...held] }) });
+    // a single epoch is one point per chart: the step chart and the cards say more
+    if (epochs.length < 2) return charts;
+  }
   if (lossKeys.length > 0) {
     charts.push({ id: "loss", svg: lineChart({ title: "Loss per epoch", xLabel: "epoch", yLabel: lossUnit,
       series: lossKeys.map((k) => series(epochs, k, "losses", "epoch")) }) });
-  }
-  if (steps.length > 1) {
-    charts.push({ id: "step-loss", svg: lineChart({ title: "Training loss within epochs", xLabel: "step",
-      yLabel: lossUnit, series: keysOf(steps, "losses").map((k) => series(steps, k, "losses", "step")) }) });
   }
   const metricKeys = keysOf(epochs, "metrics");
   const used = new Set<string>();

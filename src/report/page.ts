@@ -93,7 +93,8 @@ function samplesSection(data: ReportData): string {
 function figuresSection(data: ReportData): string {
   if (data.figures.length === 0) return "";
   return section("figures", "Figures", `<div class="figures">${data.figures.map((f) => `<figure>` +
-    `<img alt="${escapeHtml(f.title)}" src="${f.src}"><figcaption><b>${escapeHtml(f.title)}</b> ` +
+    `<img alt="${escapeHtml(f.title)}" src="${f.src}"${f.width === undefined ? "" : ` width="${f.width}"`}>` +
+    `<figcaption><b>${escapeHtml(f.title)}</b> ` +
     `${escapeHtml(f.caption)}</figcaption></figure>`).join("")}</div>`);
 }
 

@@ -79,7 +79,11 @@ export interface ClassificationSection {
 }
 
 /** A picture the run wrote (PNG), inlined as a data URI. */
-export interface Figure { title: string; caption: string; src: string }
+export interface Figure {
+  title: string; caption: string; src: string;
+  /** Width to show it at, in CSS pixels (small pictures are enlarged); its natural width when absent. */
+  width?: number;
+}
 
 /** Everything a report page shows; built by the CLI from a run folder, rendered by `renderReport`. */
 export interface ReportData {

@@ -94,7 +94,7 @@ export async function trainCharLstm(modelName: string, flags: TrainFlags) {
     onEvent: (e) => {
       if (e.type !== "batchEnd") return;
       steps++;
-      if (steps % 50 === 0) reportStep(e.epoch, steps, { loss: e.loss });
+      if (steps % 10 === 0) reportStep(e.epoch, steps, { loss: e.loss });
     },
   }).history;
   const seconds = (performance.now() - started) / 1000;
