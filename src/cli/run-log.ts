@@ -12,7 +12,7 @@ import { getNumThreads } from "../backend/wasm/threads.js";
 import type { EpochRecord, EndRecord, MetricsLine, RunRecord } from "../report/records.js";
 import { noGrad } from "../core/autograd.js";
 import type { Tensor } from "../core/tensor.js";
-import { crossEntropy } from "../nn/losses-classification.js";
+import { crossEntropy } from "../nn/functional/losses-classification.js";
 import type { Callback, TrainableModel } from "../train/callbacks.js";
 import type { Logs } from "../train/events.js";
 import { accuracy } from "../train/metrics.js";
