@@ -20,6 +20,13 @@ import type { RunLog } from "./run-log.js";
 import { predictTestSet, probabilities, type TestPredictions } from "./test-predictions.js";
 
 const MISTAKES_SHOWN = 24;
+
+/** Class names of the data sets that have them (the CLI's labels are class indices). */
+const CLASS_NAMES: Record<string, string[]> = {
+  "fashion-mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+    "Bag", "Ankle boot"],
+};
+CLASS_NAMES["fashion-mnist-subset"] = CLASS_NAMES["fashion-mnist"];
 const SAMPLE_GRIDS_SHOWN = 8;
 
 /** Known pictures of the trainers, with what they show. */
@@ -57,7 +64,8 @@ export function classificationSection(p: TestPredictions): ClassificationSection
   const shown = mistakes.slice(0, MISTAKES_SHOWN);
   if (p.pictures !== null) for (const m of shown) m.image = picture(p.pictures, m.index);
   return {
-    labels: report.labels, names: p.info.classes.map(String), confusion: report.confusion,
+    labels: report.labels, confusion: report.confusion,
+    names: p.info.classes.map((c, i) => CLASS_NAMES[p.dataset]?.[i] ?? String(c)),
     perClass: report.perClass, macroAvg: report.macroAvg, weightedAvg: report.weightedAvg,
     accuracy: report.accuracy, mistakes: shown,
     ...(k > 3 ? { topKAccuracy: { k: 3, value: topKAccuracy(p.scores, p.yTrue, 3) } } : {}),

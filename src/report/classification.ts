@@ -15,7 +15,10 @@ function cellColor(share: number): string {
 export function confusionHeatmap(section: ClassificationSection): string {
   const k = section.labels.length;
   const cell = Math.max(18, Math.min(44, Math.floor(440 / k)));
-  const left = 92, top = 64;
+  // rows carry "label name" when classes have names (Fashion-MNIST); columns the label only
+  const rowNames = section.names.map((name, i) =>
+    (name === String(section.labels[i]) ? name : `${section.labels[i]} ${name}`));
+  const left = 70 + Math.max(...rowNames.map((n) => n.length)) * 7, top = 64;
   const size = cell * k;
   const width = left + size + 16, height = top + size + 20;
   const cells: string[] = [];
@@ -34,13 +37,13 @@ export function confusionHeatmap(section: ClassificationSection): string {
       }
     });
   });
-  const labels = section.names.map((name, i) =>
+  const labels = rowNames.map((name, i) =>
     `<text class="tick" x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">` +
     `${escapeHtml(name)}</text><text class="tick" x="${left + i * cell + cell / 2}" y="${top - 8}" ` +
-    `text-anchor="middle">${escapeHtml(name)}</text>`).join("");
+    `text-anchor="middle">${section.labels[i]}</text>`).join("");
   const axes = `<text class="axis-label" x="${left + size / 2}" y="${top - 28}" text-anchor="middle">` +
     `predicted class</text><text class="axis-label" text-anchor="middle" ` +
-    `transform="translate(${left - 62} ${top + size / 2}) rotate(-90)">true class</text>`;
+    `transform="translate(16 ${top + size / 2}) rotate(-90)">true class</text>`;
   const total = section.confusion.flat().reduce((s, v) => s + v, 0);
   const title = `Confusion matrix (${total.toLocaleString("en-US")} test samples)`;
   return `<svg class="chart-svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
@@ -62,7 +65,8 @@ export function perClassTable(section: ClassificationSection): string {
   return `<table class="numbers"><caption>Per-class precision, recall and F1 on the test set</caption>` +
     "<thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr></thead>" +
     "<tbody>" +
-    section.perClass.map((s, i) => row(section.names[i], s)).join("") +
+    section.perClass.map((s, i) => row(section.names[i] === String(section.labels[i]) ? section.names[i]
+      : `${section.labels[i]} ${section.names[i]}`, s)).join("") +
     `<tr class="avg"><th scope="row">accuracy</th><td></td><td></td><td>${pct(section.accuracy)}</td>` +
     `<td>${total.toLocaleString("en-US")}</td></tr>${topK}` +
     row("macro average", section.macroAvg, ' class="avg"') +
