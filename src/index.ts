@@ -8,9 +8,9 @@ export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, rand, randn, randint, arange, linspace, eye,
   type TensorOptions, type RandomOptions,
 } from "./core/creation.js";
-export { manualSeed, Generator } from "./core/random.js";
+export { manualSeed, Generator, getRngState, setRngState, type GeneratorState } from "./core/random.js";
 export { noGrad, enableGrad, isGradEnabled, type BackwardOptions } from "./core/autograd.js";
-export { memory, tidy, keep, keepReachable, type MemoryInfo } from "./core/memory.js";
+export { memory, tidy, keep, keepReachable, type MemoryInfo, type MemoryOptions } from "./core/memory.js";
 export { gradcheck, type GradcheckOptions } from "./core/gradcheck.js";
 export {
   setBackend, getBackend, setMemoryLimit, ready, registerBackend, backendFallbackReason,
@@ -45,6 +45,8 @@ export * as callbacks from "./train/callbacks.js";
 export {
   fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction,
 } from "./train/fit.js";
+export type { ResumeSource } from "./train/loop.js";
+export type { Checkpoint, TrainingState } from "./train/checkpoint.js";
 export type { TrainEvent, Logs } from "./train/events.js";
 export {
   fitSequence, evaluateSequence, detachState, type FitSequenceOptions, type SequenceModel,

@@ -17,7 +17,8 @@ export interface PreparedData {
 interface DatasetEntry { description: string; load(): { x: Tensor; y: Tensor }; numClasses: number }
 
 export const DATASETS: Record<string, DatasetEntry> = {
-  digits: { description: "8x8 handwritten digits (1,797 images, 10 classes), shipped with zendl", load: loadDigits, numClasses: 10 },
+  digits: { description: "8x8 handwritten digits (1,797 images, 10 classes), shipped with zendl",
+    load: loadDigits, numClasses: 10 },
 };
 
 /** Every data set name the CLI knows: the tabular ones above, then the image ones. */
@@ -51,7 +52,8 @@ export function splitDataset(name: string, split: { testSize: number; seed: numb
   checkDataset(name);
   if (isImageDataset(name)) {
     const raw = loadImageDataset(name, true);
-    return { parts: [raw.xTrain, raw.xTest, raw.yTrain, raw.yTest], numClasses: IMAGE_DATASETS[name].numClasses };
+    return { parts: [raw.xTrain, raw.xTest, raw.yTrain, raw.yTest],
+      numClasses: IMAGE_DATASETS[name].numClasses };
   }
   const { x, y } = DATASETS[name].load();
   return { parts: trainTestSplit(x, y, split), numClasses: DATASETS[name].numClasses };

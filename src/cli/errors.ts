@@ -4,7 +4,9 @@ export class UsageError extends Error {}
 export function parseInteger(flag: string, min = 1): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${value}"`);
+    if (!/^-?\d+$/.test(value.trim()) || n < min) {
+      throw new UsageError(`${flag} must be an integer >= ${min}, got "${value}"`);
+    }
     return n;
   };
 }
@@ -12,7 +14,9 @@ export function parseInteger(flag: string, min = 1): (value: string) => number {
 export function parsePositiveNumber(flag: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
+      throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+    }
     return n;
   };
 }

@@ -7,7 +7,8 @@ import type { AnyModule } from "../nn/module.js";
 import { predict } from "../train/fit.js";
 import { prepareDataset } from "./datasets.js";
 import { UsageError } from "./errors.js";
-import { prepareImages } from "./image-data.js";
+import { checkFiniteRows } from "./finite-rows.js";
+import { IMAGE_DATASETS, isImageDataset, prepareImages } from "./image-data.js";
 import { parseModelInfo, readMetadata, type ModelInfo } from "./model-file.js";
 import { imageSide } from "./unit-data.js";
 
@@ -25,24 +26,34 @@ export interface TestPredictions {
   inputShape: number[];
 }
 
+/** The Fashion-MNIST subset is a part of the full set: same images, same classes, so models move freely. */
+function sameImages(a: string, b: string): boolean {
+  const family = (name: string): string => name.replace(/-subset$/, "");
+  return isImageDataset(a) && isImageDataset(b) && family(a) === family(b) &&
+    IMAGE_DATASETS[a].numClasses === IMAGE_DATASETS[b].numClasses;
+}
+
 /**
  * Rebuilds the model and recreates the test set it was evaluated on: the same split, seed and scaler
  * for feature models; the data set's test images, normalized as in training, for image models.
  */
-export async function predictTestSet(file: string, datasetName?: string): Promise<TestPredictions> {
+export async function predictTestSet(file: string, datasetName?: string,
+  options: { allowNan?: boolean } = {}): Promise<TestPredictions> {
   const info = parseModelInfo(file, await readMetadata(file));
   const dataset = datasetName ?? info.dataset;
-  if (dataset !== info.dataset) {
+  if (dataset !== info.dataset && !sameImages(dataset, info.dataset)) {
     throw new UsageError(`${file} was trained on "${info.dataset}", not "${dataset}"`);
   }
   const model = await load(file);
   if (info.input === "images") {
     const images = prepareImages(dataset, info.normalization);
+    if (!options.allowNan) checkFiniteRows(images.xTest.reshape([images.xTest.shape[0], -1]), dataset);
     return { model, info, dataset, scores: predict(model, images.xTest), yTrue: images.yTest,
       pictures: images.xTest, inputShape: [1, ...images.xTest.shape.slice(1)] };
   }
   const data = prepareDataset(dataset, info.split);
   const raw = data.scaler.inverseTransform(data.xTest);
+  if (!options.allowNan) checkFiniteRows(raw, dataset);
   const x = info.scaler.transform(raw);
   const [n, features] = x.shape;
   const side = imageSide(features);

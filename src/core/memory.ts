@@ -243,8 +243,19 @@ function collectTensors(value: unknown, into: Set<unknown>, seen = new Set<objec
 }
 
 export interface MemoryInfo {
-  /** Tensors alive (not disposed and not yet collected). */
+  /**
+   * Tensors alive: still referenced (not disposed, not collectable). Exact when `exact` is true;
+   * otherwise it also counts unreachable tensors the collector has not reached yet.
+   */
   numTensors: number;
+  /**
+   * Unreachable tensors that were still holding memory when `memory()` was called (the collection it
+   * ran has now freed them): a number that climbs and falls back is garbage awaiting collection, not a
+   * leak. 0 when `exact` is false (unknown).
+   */
+  numTensorsAwaitingCollection: number;
+  /** True when a collection told live from unreachable tensors (Node; `{ collect: false }` skips it). */
+  exact: boolean;
   /** Bytes held by the active backend's storages. */
   numBytes: number;
   backend: string;
@@ -254,15 +265,34 @@ export interface MemoryInfo {
   evictedBytes?: number;
 }
 
+export interface MemoryOptions {
+  /**
+   * Run a full garbage collection first, so that `numTensors` counts only live tensors and
+   * `numTensorsAwaitingCollection` the unreachable ones it freed (default true; a collection costs
+   * about a millisecond per few MB of JS heap).
+   */
+  collect?: boolean;
+}
+
 /**
- * Live tensors and bytes; counts drop when tensors are disposed or garbage-collected.
+ * Live tensors and bytes, with the unreachable tensors that were awaiting collection counted apart.
  * @example
- * const { numTensors, numBytes, heapBytes } = zd.memory();
+ * const { numTensors, numTensorsAwaitingCollection, numBytes } = zd.memory();
  */
-export function memory(): MemoryInfo {
+export function memory(options: MemoryOptions = {}): MemoryInfo {
+  const before = liveTensors;
+  let exact = false;
+  if (options.collect !== false) {
+    bytesSinceCollection = 0;
+    registeredSinceCollection = 0;
+    exact = collectNow();
+    byteBudget = Math.max(MIN_BYTE_BUDGET, liveStorageBytes);
+    tensorBudget = Math.max(MIN_TENSOR_BUDGET, liveTensors);
+  }
   const backend = activeBackend();
   const info: MemoryInfo = {
-    numTensors: liveTensors, numBytes: backend.allocatedBytes(), backend: backend.name,
+    numTensors: liveTensors, numTensorsAwaitingCollection: exact ? before - liveTensors : 0, exact,
+    numBytes: backend.allocatedBytes(), backend: backend.name,
   };
   const stats = backend.memoryStats?.();
   if (stats) {

@@ -2,6 +2,9 @@
  * Seedable random numbers. xoshiro128** gives 32-bit outputs with a 2^128 period and is cheap in JS;
  * the sequence is ours, not PyTorch's, so seeded results are reproducible within zendl only.
  */
+/** A generator's position: four 32-bit words of xoshiro128** and the cached second normal. */
+export interface GeneratorState { s: number[]; spareNormal: number | null }
+
 export class Generator {
   private s0 = 0; private s1 = 0; private s2 = 0; private s3 = 0;
   private spareNormal: number | null = null;
@@ -23,6 +26,28 @@ export class Generator {
     };
     this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
     this.spareNormal = null;
+    return this;
+  }
+
+  /** The generator's exact position, to save in a checkpoint. @example const s = g.getState() */
+  getState(): GeneratorState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+  }
+
+  /** Puts the generator back where `getState()` found it. @example g.setState(saved) */
+  setState(state: GeneratorState): this {
+    const words = state?.s;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w))) {
+      throw new Error(`Generator.setState: expected { s: four integers, spareNormal }, ` +
+        `got ${JSON.stringify(state)}`);
+    }
+    const spare = state.spareNormal;
+    if (spare !== null && typeof spare !== "number") {
+      throw new Error(`Generator.setState: spareNormal must be a number or null, ` +
+        `got ${JSON.stringify(spare)}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = words.map((w) => w >>> 0);
+    this.spareNormal = spare;
     return this;
   }
 
@@ -82,6 +107,16 @@ let globalGenerator = new Generator(0x5eed);
 /** Seeds the global generator used by every random function that is not given its own `seed`. */
 export function manualSeed(seed: number): void {
   globalGenerator = new Generator(seed);
+}
+
+/** The global generator's state (for checkpoints). @example const rng = zd.getRngState() */
+export function getRngState(): GeneratorState {
+  return globalGenerator.getState();
+}
+
+/** Restores the global generator from `getRngState()`. @example zd.setRngState(rng) */
+export function setRngState(state: GeneratorState): void {
+  globalGenerator.setState(state);
 }
 
 /** A generator for one call: a fresh one from `seed`, or the global one. */

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { MAX_GUNZIP_BYTES } from "./datasets/package-data.js";
 import { fromFlat } from "../core/creation.js";
 import { isDType, type DType } from "../core/dtype.js";
 import type { Tensor } from "../core/tensor.js";
@@ -152,7 +153,7 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
   }
   if (path.endsWith(".gz")) {
     try {
-      bytes = gunzipSync(bytes);
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIP_BYTES });
     } catch (e) {
       throw new Error(`loadCsv: ${path} is not valid gzip data: ${(e as Error).message}`);
     }

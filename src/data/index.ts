@@ -1,6 +1,7 @@
 /** Data: datasets, batching, splits, scaling and the bundled data sets. Re-exports only. */
 export { TensorDataset, type Dataset } from "./dataset.js";
 export { DataLoader, defaultCollate, type DataLoaderOptions, type Collated } from "./loader.js";
+export type { LoaderState } from "./loader-state.js";
 export {
   trainTestSplit, trainValTestSplit,
   type TrainTestSplitOptions, type TrainValTestSplitOptions, type TrainValTestSplit,

@@ -1,8 +1,9 @@
 import { fromFlat } from "../core/creation.js";
 import { stack } from "../core/ops/movement.js";
-import { Generator, generatorFor } from "../core/random.js";
+import { Generator } from "../core/random.js";
 import { Tensor } from "../core/tensor.js";
 import { TensorDataset, type Dataset } from "./dataset.js";
+import { EpochCursor, type LoaderState } from "./loader-state.js";
 
 /**
  * The batch `defaultCollate` makes from items of type `T`: tensors and numbers become one tensor with a
@@ -89,6 +90,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly dropLast: boolean;
   private readonly generator: Generator | null;
   private readonly collate: ((items: T[]) => B) | null;
+  private readonly cursor: EpochCursor;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const { batchSize = 1, shuffle = false, seed, dropLast = false, collate } = options;
@@ -104,6 +106,20 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     this.dropLast = dropLast;
     this.generator = seed === undefined ? null : new Generator(seed);
     this.collate = collate ?? null;
+    this.cursor = new EpochCursor(this.generator, shuffle, "DataLoader");
+  }
+
+  /** Where the running epoch stands (its order's seed state and batches handed out), for checkpoints. */
+  stateDict(): LoaderState {
+    return this.cursor.state();
+  }
+
+  /**
+   * Makes the next epoch continue a saved one: the same order, without the batches already handed out.
+   * @example loader.loadStateDict(saved); for (const batch of loader) { ... }  // the rest of that epoch
+   */
+  loadStateDict(state: LoaderState): void {
+    this.cursor.load(state, this.length);
   }
 
   /** Number of batches in one epoch. */
@@ -115,15 +131,17 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   *[Symbol.iterator](): Iterator<B> {
     const n = this.dataset.length;
     // The order is drawn when the epoch starts, so a seeded loader replays the same sequence of epochs.
-    const order = this.shuffle ? (this.generator ?? generatorFor()).permutation(n) : null;
+    const { drawn: order, first } = this.cursor.begin((g) => g.permutation(n));
     const batches = this.length;
-    for (let b = 0; b < batches; b++) {
+    for (let b = first; b < batches; b++) {
       const start = b * this.batchSize;
       const end = Math.min(start + this.batchSize, n);
       const indices = new Int32Array(end - start);
       for (let i = 0; i < indices.length; i++) indices[i] = order ? order[start + i] : start + i;
+      this.cursor.advance(b + 1);
       yield this.loadBatch(indices);
     }
+    this.cursor.finish();
   }
 
   private loadBatch(indices: Int32Array): B {

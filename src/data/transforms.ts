@@ -23,7 +23,8 @@ export interface StandardScalerJSON {
 /**
  * Standardizes features to zero mean and unit variance: (x - mean) / scale, per column. The scale is
  * the population standard deviation (divisor n, as scikit-learn); constant columns get scale 1 so they
- * map to 0 instead of NaN. Statistics are computed in float64.
+ * map to 0 instead of NaN. Statistics are computed in float64. NaN values are ignored by `fit` (counted
+ * in `nanIgnored`) and stay NaN through `transform`, as scikit-learn's; infinities are refused.
  * @example
  * const scaler = new StandardScaler().fit(xTrain);
  * const xs = scaler.transform(xTest);
@@ -35,6 +36,10 @@ export class StandardScaler extends AffineScaler {
   readonly withStd: boolean;
   private means: Float64Array | null = null;
   private scales: Float64Array | null = null;
+  /** Values per column that `fit` used (scikit-learn's `n_samples_seen_`: NaN ones are not counted). */
+  nSamplesSeen: number[] = [];
+  /** How many NaN values `fit` ignored, over all columns. */
+  nanIgnored = 0;
 
   constructor(options: StandardScalerOptions = {}) {
     super();
@@ -49,21 +54,42 @@ export class StandardScaler extends AffineScaler {
 
   fit(x: Tensor): this {
     const { data, rows, cols } = this.columns("fit", x);
+    // NaN marks a missing value and is left out of the statistics, as scikit-learn does (its transform keeps
+    // NaN as NaN); infinities are refused like scikit-learn's.
+    const count = new Float64Array(cols);
     const mean = new Float64Array(cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += data[i * cols + j];
-    for (let j = 0; j < cols; j++) mean[j] /= rows;
+    let ignored = 0;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const v = data[i * cols + j];
+        if (Number.isNaN(v)) { ignored++; continue; }
+        if (!Number.isFinite(v)) {
+          throw new Error(`StandardScaler.fit: row ${i}, column ${j} is ${v}; features must be finite (NaN ` +
+            "marks a missing value and is ignored)");
+        }
+        mean[j] += v;
+        count[j]++;
+      }
+    }
+    for (let j = 0; j < cols; j++) mean[j] = count[j] > 0 ? mean[j] / count[j] : NaN;
     // Two passes: summing squared deviations avoids the cancellation of E[x^2] - E[x]^2.
     const variance = new Float64Array(cols);
     for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) { const d = data[i * cols + j] - mean[j]; variance[j] += d * d; }
+      for (let j = 0; j < cols; j++) {
+        const v = data[i * cols + j];
+        if (!Number.isNaN(v)) { const d = v - mean[j]; variance[j] += d * d; }
+      }
     }
     const scale = new Float64Array(cols).fill(1);
     for (let j = 0; j < cols; j++) {
-      variance[j] /= rows;
+      const n = count[j];
+      variance[j] /= n;
       // scikit-learn's `_is_constant_feature`: a variance within rounding error of 0 counts as 0.
-      const bound = rows * Number.EPSILON * variance[j] + (rows * mean[j] * Number.EPSILON) ** 2;
+      const bound = n * Number.EPSILON * variance[j] + (n * mean[j] * Number.EPSILON) ** 2;
       if (this.withStd && variance[j] > bound) scale[j] = Math.sqrt(variance[j]);
     }
+    this.nSamplesSeen = Array.from(count);
+    this.nanIgnored = ignored;
     this.restore(mean, scale, floatTypeOf(x.dtype));
     return this;
   }

@@ -3,15 +3,15 @@
  * The architecture, when the model can describe itself, travels as JSON in the file's metadata so
  * that `load` can rebuild the model without its code; the weights stay readable by any tool.
  */
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { readSafetensorsFile } from "../node/safetensors-file.js";
 import { Module, type AnyModule, type StateDict } from "../nn/module.js";
 import { buildModule } from "../nn/registry.js";
 import {
   decodeOptimizerState, encodeOptimizerState, type OptimizerLike, type OptimizerStateDict,
 } from "./optimizer-state.js";
 import { writeFileAtomic, writeFileAtomicSync } from "./safetensors.js";
-import { decodeStateDict, encodeStateDict } from "./state-dict.js";
+import { encodeStateDict, fromRawTensors } from "./state-dict.js";
 
 export type { OptimizerLike, OptimizerStateDict };
 
@@ -23,6 +23,9 @@ export interface SaveOptions {
 }
 
 const ARCHITECTURE_METADATA_KEY = "zendl.architecture";
+// The model file and its `.optim` carry the same random id: a save killed between the two renames leaves a
+// pair whose ids differ, and loading it fails instead of resuming a model of step N with moments of N-1.
+const SAVE_ID_KEY = "zendl.save_id";
 
 /** Where `save` puts the optimizer state for a checkpoint at `path`. @example zd.optimizerStatePath("m") */
 export function optimizerStatePath(path: string): string {
@@ -54,19 +57,24 @@ function encodeCheckpoint(target: AnyModule | StateDict, path: string, options: 
     // defineProperty so that a "__proto__" key stays an ordinary entry.
     Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  const model = encodeStateDict(stateDict, metadata);
-  if (options.optimizer === undefined) return { model, optimizer: null };
+  if (options.optimizer === undefined) return { model: encodeStateDict(stateDict, metadata),
+    optimizer: null };
   const optimizer = options.optimizer;
   if (typeof optimizer?.stateDict !== "function") {
     throw new Error("save: options.optimizer has no stateDict() method");
   }
   const encoded = encodeOptimizerState(optimizer.stateDict());
-  return { model, optimizer: encodeStateDict(encoded.tensors, encoded.metadata) };
+  const id = randomBytes(8).toString("hex");
+  metadata[SAVE_ID_KEY] = id;
+  return { model: encodeStateDict(stateDict, metadata),
+    optimizer: encodeStateDict(encoded.tensors, { ...encoded.metadata, [SAVE_ID_KEY]: id }) };
 }
 
 /**
  * Writes a model's (or a state dict's) weights to a safetensors file, atomically: a failed save
- * leaves any previous file intact. Keys and layouts are PyTorch's, so
+ * leaves any previous file intact. With `optimizer`, its state goes to `${path}.optim` (written first)
+ * and both files carry one save id that `loadOptimizerState` checks; for a resumable unit written in
+ * one step use `callbacks.ModelCheckpoint`. Keys and layouts are PyTorch's, so
  * `safetensors.torch.load_file(path)` reads it; built-in architectures are recorded for `load`.
  * @example
  * await zd.save(model, "digits.zendl", { optimizer: opt, metadata: { epoch: "10" } });
@@ -75,39 +83,36 @@ export async function save(
   target: AnyModule | StateDict, path: string, options: SaveOptions = {},
 ): Promise<void> {
   const encoded = encodeCheckpoint(target, path, options);
-  await writeFileAtomic(path, encoded.model);
   if (encoded.optimizer !== null) await writeFileAtomic(optimizerStatePath(path), encoded.optimizer);
+  await writeFileAtomic(path, encoded.model);
 }
 
 /** `save`, synchronously. @example zd.saveSync(model, "model.safetensors") */
 export function saveSync(target: AnyModule | StateDict, path: string, options: SaveOptions = {}): void {
   const encoded = encodeCheckpoint(target, path, options);
-  writeFileAtomicSync(path, encoded.model);
   if (encoded.optimizer !== null) writeFileAtomicSync(optimizerStatePath(path), encoded.optimizer);
+  writeFileAtomicSync(path, encoded.model);
 }
 
 function cannotRead(op: string, path: string, err: unknown): Error {
   return new Error(`${op}: cannot read "${path}": ${err instanceof Error ? err.message : String(err)}`);
 }
 
-async function readBytes(op: string, path: string): Promise<Uint8Array> {
+interface FileContents { stateDict: StateDict; metadata: Record<string, string> }
+
+/** Reads a safetensors file piece by piece (never twice in memory); `headerOnly` skips the tensors. */
+function readContents(op: string, path: string, headerOnly = false): FileContents {
+  let raw: ReturnType<typeof readSafetensorsFile>;
   try {
-    return await readFile(path);
+    raw = readSafetensorsFile(path, { headerOnly });
   } catch (err) {
-    throw cannotRead(op, path, err);
+    if ((err as NodeJS.ErrnoException).code !== undefined) throw cannotRead(op, path, err);
+    throw err;
   }
+  return { stateDict: fromRawTensors(raw.tensors), metadata: raw.metadata };
 }
 
-function readBytesSync(op: string, path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw cannotRead(op, path, err);
-  }
-}
-
-function rebuild(bytes: Uint8Array, path: string): AnyModule {
-  const { stateDict, metadata } = decodeStateDict(bytes, path);
+function rebuild({ stateDict, metadata }: FileContents, path: string): AnyModule {
   const architecture = metadata[ARCHITECTURE_METADATA_KEY];
   if (architecture === undefined || !Object.hasOwn(metadata, ARCHITECTURE_METADATA_KEY)) {
     throw new Error(`load: "${path}" does not record its architecture (it was saved from a module ` +
@@ -137,14 +142,13 @@ function rebuild(bytes: Uint8Array, path: string): AnyModule {
  */
 export async function load<M extends AnyModule = Module>(path: string): Promise<M> {
   checkPath("load", path);
-  const bytes = await readBytes("load", path);
-  return rebuild(bytes, path) as M;
+  return rebuild(readContents("load", path), path) as M;
 }
 
 /** `load`, synchronously. @example const model = zd.loadSync("model.safetensors") */
 export function loadSync<M extends AnyModule = Module>(path: string): M {
   checkPath("loadSync", path);
-  return rebuild(readBytesSync("loadSync", path), path) as M;
+  return rebuild(readContents("loadSync", path), path) as M;
 }
 
 /**
@@ -153,14 +157,13 @@ export function loadSync<M extends AnyModule = Module>(path: string): M {
  */
 export async function loadStateDict(path: string): Promise<StateDict> {
   checkPath("loadStateDict", path);
-  const bytes = await readBytes("loadStateDict", path);
-  return decodeStateDict(bytes, path).stateDict;
+  return readContents("loadStateDict", path).stateDict;
 }
 
 /** `loadStateDict`, synchronously. @example model.loadStateDict(zd.loadStateDictSync("w.safetensors")) */
 export function loadStateDictSync(path: string): StateDict {
   checkPath("loadStateDictSync", path);
-  return decodeStateDict(readBytesSync("loadStateDictSync", path), path).stateDict;
+  return readContents("loadStateDictSync", path).stateDict;
 }
 
 /**
@@ -169,21 +172,29 @@ export function loadStateDictSync(path: string): StateDict {
  */
 export async function loadMetadata(path: string): Promise<Record<string, string>> {
   checkPath("loadMetadata", path);
-  const bytes = await readBytes("loadMetadata", path);
-  return decodeStateDict(bytes, path).metadata;
+  return readContents("loadMetadata", path, true).metadata;
 }
 
-function restoreOptimizer(bytes: Uint8Array, file: string, optimizer: OptimizerLike): void {
+function restoreOptimizer(op: string, path: string, optimizer: OptimizerLike): void {
   if (typeof optimizer?.loadStateDict !== "function") {
-    throw new Error("loadOptimizerState: the optimizer has no loadStateDict() method");
+    throw new Error(`${op}: the optimizer has no loadStateDict() method`);
   }
-  const { stateDict, metadata } = decodeStateDict(bytes, file);
+  const file = optimizerStatePath(path);
+  const { stateDict, metadata } = readContents(op, file);
+  const modelId = readContents(op, path, true).metadata[SAVE_ID_KEY];
+  const optimizerId = metadata[SAVE_ID_KEY];
+  if (optimizerId !== undefined && modelId !== optimizerId) {
+    throw new Error(`${op}: "${file}" and "${path}" come from different saves (a save was interrupted ` +
+      "between the two files, or the model was saved again without its optimizer); they cannot resume " +
+      "together. callbacks.ModelCheckpoint writes both as one unit");
+  }
   optimizer.loadStateDict(decodeOptimizerState(stateDict, metadata, file));
 }
 
 /**
  * Restores an optimizer's state saved by `save(model, path, { optimizer })` (read from `${path}.optim`),
  * so training resumes where it stopped. Build the optimizer over the loaded model's parameters first.
+ * Fails when the two files are not from the same save.
  * @example
  * const model = await zd.load("run.zendl");
  * const opt = new optim.Adam(model.parameters());
@@ -191,15 +202,11 @@ function restoreOptimizer(bytes: Uint8Array, file: string, optimizer: OptimizerL
  */
 export async function loadOptimizerState(path: string, optimizer: OptimizerLike): Promise<void> {
   checkPath("loadOptimizerState", path);
-  const file = optimizerStatePath(path);
-  const bytes = await readBytes("loadOptimizerState", file);
-  restoreOptimizer(bytes, file, optimizer);
+  restoreOptimizer("loadOptimizerState", path, optimizer);
 }
 
 /** `loadOptimizerState`, synchronously. @example zd.loadOptimizerStateSync("run.zendl", opt) */
 export function loadOptimizerStateSync(path: string, optimizer: OptimizerLike): void {
   checkPath("loadOptimizerStateSync", path);
-  const file = optimizerStatePath(path);
-  restoreOptimizer(readBytesSync("loadOptimizerStateSync", file), file, optimizer);
+  restoreOptimizer("loadOptimizerStateSync", path, optimizer);
 }
-

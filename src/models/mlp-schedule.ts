@@ -37,6 +37,23 @@ export class SklearnSchedule implements Callback {
     this.lr = options.learningRateInit;
   }
 
+  stateDict(): unknown {
+    return { lossCurve: this.lossCurve, validationScores: this.validationScores, converged: this.converged,
+      bestWeights: this.bestWeights, best: this.best, bestScore: this.bestScore,
+      noImprovement: this.noImprovement, samplesSeen: this.samplesSeen, lr: this.lr };
+  }
+
+  loadStateDict(state: unknown): void {
+    const s = state as ReturnType<SklearnSchedule["stateDict"]> & { lossCurve: number[];
+      validationScores: number[]; converged: boolean; bestWeights: Map<string, Tensor> | null; best: number;
+      bestScore: number; noImprovement: number; samplesSeen: number; lr: number };
+    this.lossCurve.splice(0, this.lossCurve.length, ...s.lossCurve);
+    this.validationScores.splice(0, this.validationScores.length, ...s.validationScores);
+    this.converged = s.converged; this.bestWeights = s.bestWeights; this.best = s.best;
+    this.bestScore = s.bestScore; this.noImprovement = s.noImprovement; this.samplesSeen = s.samplesSeen;
+    this.lr = s.lr;
+  }
+
   private setLr(lr: number): void {
     this.lr = lr;
     for (const group of this.options.optimizer.paramGroups) group.lr = lr;

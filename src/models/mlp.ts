@@ -40,11 +40,14 @@ export interface MLPOptions {
   epsilon?: number;
   nIterNoChange?: number;
   verbose?: boolean;
-  /** Extra `fit` callbacks (not in scikit-learn), e.g. a `ProgressLogger` to watch the epochs. */
+  /** Extra `fit` callbacks (not in scikit-learn), e.g. a `ProgressLogger` or a `ModelCheckpoint`. */
   callbacks?: Callback[];
+  /** Continue an interrupted `fit` from a `ModelCheckpoint` folder (not in scikit-learn; see `zd.fit`). */
+  resumeFrom?: string;
 }
 
-type Resolved = Required<Omit<MLPOptions, "randomState">> & { randomState: number | undefined };
+type Resolved = Required<Omit<MLPOptions, "randomState" | "resumeFrom">> &
+  { randomState: number | undefined; resumeFrom: string | undefined };
 
 function resolve(name: string, o: MLPOptions): Resolved {
   const r: Resolved = {
@@ -56,7 +59,7 @@ function resolve(name: string, o: MLPOptions): Resolved {
     nesterovsMomentum: o.nesterovsMomentum ?? true, earlyStopping: o.earlyStopping ?? false,
     validationFraction: o.validationFraction ?? 0.1, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999,
     epsilon: o.epsilon ?? 1e-8, nIterNoChange: o.nIterNoChange ?? 10, verbose: o.verbose ?? false,
-    callbacks: o.callbacks ?? [],
+    callbacks: o.callbacks ?? [], resumeFrom: o.resumeFrom,
   };
   const fail = (msg: string): never => { throw new Error(`${name}: ${msg}`); };
   if (!Array.isArray(r.hiddenLayerSizes) || r.hiddenLayerSizes.some((h) => !Number.isInteger(h) || h < 1)) {
@@ -182,7 +185,7 @@ export abstract class BaseMLP {
     this.model = model;
     fit(model, x, target, {
       loss, optimizer, epochs: o.maxIter, batchSize, shuffle: o.shuffle, seed: o.randomState, verbose: 0,
-      callbacks: [schedule, ...o.callbacks],
+      callbacks: [schedule, ...o.callbacks], resumeFrom: o.resumeFrom,
     });
     this.lossCurve = schedule.lossCurve;
     this.validationScores = schedule.validationScores;

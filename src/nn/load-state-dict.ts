@@ -51,6 +51,10 @@ export function checkStateDict(
     } else if (!shapesEqual(source.shape, target.shape)) {
       problems.push(`size mismatch for ${name}: copying a param with shape ${formatShape(source.shape)} ` +
         `from checkpoint, the shape in current model is ${formatShape(target.shape)}.`);
+    } else if ((source.dtype === "int32") !== (target.dtype === "int32")) {
+      // Casting would "work" and give weights of about 1e9 from integer bits: refuse, naming both dtypes.
+      problems.push(`dtype mismatch for ${name}: the checkpoint holds ${source.dtype} data, the tensor in ` +
+        `current model is ${target.dtype}.`);
     } else {
       copies.push([target, source]);
     }

@@ -1,4 +1,3 @@
-import { SingleBar } from "cli-progress";
 import type { Tensor } from "../core/tensor.js";
 import type {
   BatchEndEvent, EpochBeginEvent, EpochEndEvent, Logs, TrainBeginEvent, TrainEndEvent,
@@ -18,6 +17,10 @@ export interface TrainableModel {
 export interface TrainingContext {
   readonly model: TrainableModel;
   stopTraining: boolean;
+  /** Optimizer steps taken so far (counting those before a resume). */
+  readonly globalStep?: number;
+  /** The files of a checkpoint of the training as it stands now (what `ModelCheckpoint` writes). */
+  checkpoint?(): Map<string, Uint8Array>;
 }
 
 /** Keras-style hooks, all optional: a user callback is any object with some of them. */
@@ -27,6 +30,12 @@ export interface Callback {
   onBatchEnd?(event: BatchEndEvent, context: TrainingContext): void;
   onEpochEnd?(event: EpochEndEvent, context: TrainingContext): void;
   onTrainEnd?(event: TrainEndEvent, context: TrainingContext): void;
+  /** The callback's state for a checkpoint (JSON values, tensors, Maps of tensors). */
+  stateDict?(): unknown;
+  /** Restores `stateDict()` output when training resumes (called after `onTrainBegin`). */
+  loadStateDict?(state: unknown): void;
+  /** Run after every other callback of each event (checkpoint writers: they save what the others did). */
+  readonly runsLast?: boolean;
 }
 
 /** Per-epoch values of every logged quantity (`loss`, `accuracy`, `valLoss`, ...), as Keras's History. */
@@ -38,6 +47,17 @@ export class History implements Callback {
     this.epoch.push(event.epoch);
     for (const [key, value] of Object.entries(event.logs)) (this.history[key] ??= []).push(value);
   }
+
+  stateDict(): unknown {
+    return { history: this.history, epoch: this.epoch };
+  }
+
+  loadStateDict(state: unknown): void {
+    const s = state as { history: Record<string, number[]>; epoch: number[] };
+    this.epoch.splice(0, this.epoch.length, ...s.epoch);
+    for (const key of Object.keys(this.history)) delete this.history[key];
+    Object.assign(this.history, s.history);
+  }
 }
 
 export function formatLogs(logs: Logs): string {
@@ -45,52 +65,35 @@ export function formatLogs(logs: Logs): string {
     ? v.toExponential(3) : v.toFixed(4)}`).join(" ");
 }
 
+/** Where progress lines go: process.stderr, or anything with `write`. */
+export interface LineSink { write(text: string): unknown }
+
 export interface ProgressLoggerOptions {
-  /** 0 silent; 1 a progress bar on a terminal (one line per epoch otherwise); 2 one line per epoch. */
+  /** 0 silent; 1 or 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
-  stream?: NodeJS.WriteStream;
+  /** Default process.stderr (console.log where there is no process). */
+  stream?: LineSink;
 }
 
-/** Progress on stderr: a bar per epoch on a terminal, plain lines when piped or in CI. */
+/**
+ * One line per epoch (`epoch 3/10 loss=0.1234 ...`). It knows nothing of terminals: the CLI adds a
+ * progress bar as another callback.
+ * @example zd.fit(model, x, y, { ..., verbose: 0, callbacks: [new zd.callbacks.ProgressLogger()] });
+ */
 export class ProgressLogger implements Callback {
   private readonly verbose: 0 | 1 | 2;
-  private readonly stream: NodeJS.WriteStream;
-  private bar: SingleBar | null = null;
+  private readonly stream: LineSink;
 
   constructor(options: ProgressLoggerOptions = {}) {
     this.verbose = options.verbose ?? 1;
-    this.stream = options.stream ?? process.stderr;
-  }
-
-  private get useBar(): boolean {
-    return this.verbose === 1 && this.stream.isTTY === true;
-  }
-
-  onEpochBegin(event: EpochBeginEvent): void {
-    if (!this.useBar) return;
-    this.bar = new SingleBar({
-      stream: this.stream, clearOnComplete: false, hideCursor: true,
-      format: `epoch ${event.epoch}/${event.epochs} [{bar}] {value}/{total} loss={loss}`,
-    });
-  }
-
-  onBatchEnd(event: BatchEndEvent): void {
-    if (!this.bar) return;
-    if (event.step === 1) this.bar.start(event.stepsPerEpoch, 0, { loss: "-" });
-    this.bar.update(event.step, { loss: event.loss.toFixed(4) });
+    this.stream = options.stream ?? (typeof process !== "undefined" ? process.stderr
+      : { write: (text: string) => console.log(text.replace(/\n$/, "")) });
   }
 
   onEpochEnd(event: EpochEndEvent): void {
     if (this.verbose === 0) return;
-    const line = `epoch ${event.epoch}/${event.epochs} ${formatLogs(event.logs)} ` +
-      `(${event.seconds.toFixed(2)}s)`;
-    if (this.bar) {
-      this.bar.stop();
-      this.bar = null;
-      this.stream.write(`\x1b[1A\x1b[2K${line}\n`);
-    } else {
-      this.stream.write(`${line}\n`);
-    }
+    this.stream.write(`epoch ${event.epoch}/${event.epochs} ${formatLogs(event.logs)} ` +
+      `(${event.seconds.toFixed(2)}s)\n`);
   }
 }
 
@@ -159,6 +162,18 @@ export class EarlyStopping implements Callback {
   onTrainEnd(_event: TrainEndEvent, context: TrainingContext): void {
     if (this.restoreBestWeights && this.bestWeights) context.model.loadStateDict(this.bestWeights);
   }
+
+  stateDict(): unknown {
+    return { best: this.best, wait: this.wait, stoppedEpoch: this.stoppedEpoch,
+      bestWeights: this.bestWeights };
+  }
+
+  loadStateDict(state: unknown): void {
+    const s = state as { best: number; wait: number; stoppedEpoch: number | null;
+      bestWeights: Map<string, Tensor> | null };
+    this.best = s.best; this.wait = s.wait;
+    this.stoppedEpoch = s.stoppedEpoch; this.bestWeights = s.bestWeights;
+  }
 }
 
 /** Anything with `step()`; ReduceLROnPlateau-style schedulers take the monitored value. */
@@ -177,3 +192,4 @@ export class LearningRateScheduler implements Callback {
     this.scheduler.step(value);
   }
 }
+export { ModelCheckpoint, type ModelCheckpointOptions } from "./model-checkpoint.js";

@@ -6,10 +6,14 @@ export type Logs = Record<string, number>;
 
 export interface TrainBeginEvent {
   type: "trainBegin"; epochs: number; stepsPerEpoch: number; samples: number;
+  /** Epochs already done before this call (non-zero when resuming from a checkpoint). */
+  initialEpoch?: number;
 }
 export interface EpochBeginEvent { type: "epochBegin"; epoch: number; epochs: number }
 export interface BatchEndEvent {
   type: "batchEnd"; epoch: number; step: number; stepsPerEpoch: number; batchSize: number; loss: number;
+  /** Optimizer steps since training began (across resumes). */
+  globalStep?: number;
 }
 export interface EpochEndEvent {
   type: "epochEnd"; epoch: number; epochs: number; logs: Logs; seconds: number;

@@ -5,9 +5,8 @@ import { formatShape } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { DataLoader } from "../data/loader.js";
 import { TensorDataset } from "../data/dataset.js";
-import {
-  History, ProgressLogger, type Callback, type TrainableModel, type TrainingContext,
-} from "./callbacks.js";
+import { History, ProgressLogger, type Callback, type TrainableModel } from "./callbacks.js";
+import { TrainingLoop, type ResumeSource } from "./loop.js";
 import type { Logs, TrainEvent } from "./events.js";
 import { resolveMetric, type Metric, type MetricLike } from "./metrics.js";
 
@@ -31,6 +30,12 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   /** Receives every training event (the stream the progress bar and callbacks are built on). */
   onEvent?: (event: TrainEvent) => void;
+  /**
+   * Continue a run from a checkpoint written by `ModelCheckpoint`: its folder (the newest checkpoint
+   * that verifies) or one checkpoint. Model, optimizer, RNG, batch order, epoch, step and the callbacks'
+   * states are restored; pass the same data, options and callbacks as the interrupted run.
+   */
+  resumeFrom?: ResumeSource;
 }
 
 function checkPositiveInteger(name: string, value: number): void {
@@ -70,36 +75,33 @@ export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOpt
   }
   const metrics = (options.metrics ?? []).map(resolveMetric);
   const history = new History();
-  const callbacks: Callback[] = [
-    history, new ProgressLogger({ verbose: options.verbose ?? 1 }), ...(options.callbacks ?? []),
-  ];
-  const context: TrainingContext = { model, stopTraining: false };
-  const emit = (event: TrainEvent): void => {
-    options.onEvent?.(event);
-    for (const cb of callbacks) {
-      switch (event.type) {
-        case "trainBegin": cb.onTrainBegin?.(event, context); break;
-        case "epochBegin": cb.onEpochBegin?.(event, context); break;
-        case "batchEnd": cb.onBatchEnd?.(event, context); break;
-        case "epochEnd": cb.onEpochEnd?.(event, context); break;
-        case "trainEnd": cb.onTrainEnd?.(event, context); break;
-      }
-    }
-  };
-
   const loader = new DataLoader(new TensorDataset(xTrain, yTrain), {
     batchSize, shuffle: options.shuffle ?? true, seed: options.seed,
   });
-  const started = performance.now();
-  emit({ type: "trainBegin", epochs, stepsPerEpoch: loader.length, samples: xTrain.shape[0] });
-  let epoch = 0;
+  const loop = new TrainingLoop({
+    loop: "fit", model, optimizer: options.optimizer, loader, onEvent: options.onEvent,
+    callbacks: [history, new ProgressLogger({ verbose: options.verbose ?? 1 }), ...(options.callbacks ?? [])],
+  });
+  const context = loop.context;
+  const resumed = options.resumeFrom === undefined ? null : loop.resume(options.resumeFrom);
+  const at = loop.position;
+  const started = performance.now() - at.elapsedSeconds * 1000;
+  loop.emit({ type: "trainBegin", epochs, stepsPerEpoch: loader.length, samples: xTrain.shape[0],
+    initialEpoch: at.epochsDone });
+  if (resumed) loop.restoreCallbacks(resumed);
+  let epoch = at.epochsDone;
   while (epoch < epochs && !context.stopTraining) {
     epoch++;
     const epochStart = performance.now();
-    emit({ type: "epochBegin", epoch, epochs });
+    loop.emit({ type: "epochBegin", epoch, epochs });
     model.train(true);
-    let seen = 0, lossSum = 0, step = 0;
-    const metricSums = metrics.map(() => 0);
+    // The running epoch's sums live in the loop's position so a checkpoint taken mid-epoch carries them.
+    const sums = at.epochStep > 0 ? at.partial.sums : [0, 0, ...metrics.map(() => 0)];
+    if (sums.length !== 2 + metrics.length) {
+      throw new Error("fit: resumeFrom: the checkpoint has other metrics");
+    }
+    at.partial = { sums };
+    let step = at.epochStep;
     for (const [xb, yb] of loader) {
       step++;
       const n = xb.shape[0];
@@ -116,26 +118,34 @@ export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOpt
         }
         loss.backward();
         options.optimizer.step();
-        metrics.forEach((m, i) => { metricSums[i] += m.batchSum(output, yb); });
+        metrics.forEach((m, i) => { sums[2 + i] += m.batchSum(output, yb); });
         keepReachable(model);
         return v;
       });
       xb.dispose(); yb.dispose();
-      seen += n;
-      lossSum += value * n;
-      emit({ type: "batchEnd", epoch, step, stepsPerEpoch: loader.length, batchSize: n, loss: value });
+      sums[0] += value * n;
+      sums[1] += n;
+      at.epochStep = step;
+      at.globalStep++;
+      at.elapsedSeconds = (performance.now() - started) / 1000;
+      loop.emit({ type: "batchEnd", epoch, step, stepsPerEpoch: loader.length, batchSize: n, loss: value,
+        globalStep: at.globalStep });
     }
-    const logs: Logs = { loss: lossSum / seen };
-    metrics.forEach((m, i) => { logs[m.name] = metricSums[i] / seen; });
+    const logs: Logs = { loss: sums[0] / sums[1] };
+    metrics.forEach((m, i) => { logs[m.name] = sums[2 + i] / sums[1]; });
     if (validation) {
       const valLogs = evaluate(model, validation[0], validation[1],
         { loss: options.loss, metrics, batchSize });
       for (const [k, v] of Object.entries(valLogs)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = v;
     }
-    emit({ type: "epochEnd", epoch, epochs, logs, seconds: (performance.now() - epochStart) / 1000,
-      memoryBytes: memory().numBytes });
+    at.epochsDone = epoch;
+    at.epochStep = 0;
+    at.partial = {};
+    at.elapsedSeconds = (performance.now() - started) / 1000;
+    loop.emit({ type: "epochEnd", epoch, epochs, logs, seconds: (performance.now() - epochStart) / 1000,
+      memoryBytes: memory({ collect: false }).numBytes });
   }
-  emit({ type: "trainEnd", epochsRun: epoch, seconds: (performance.now() - started) / 1000,
+  loop.emit({ type: "trainEnd", epochsRun: epoch, seconds: (performance.now() - started) / 1000,
     stoppedEarly: epoch < epochs });
   return history;
 }

@@ -8,7 +8,8 @@ import { noGrad } from "../core/autograd.js";
 import { keepReachable, memory, tidy } from "../core/memory.js";
 import { Tensor } from "../core/tensor.js";
 import { clipGradNorm } from "../nn/utils/clip.js";
-import { History, ProgressLogger, type Callback, type TrainingContext } from "./callbacks.js";
+import { History, ProgressLogger, type Callback } from "./callbacks.js";
+import { TrainingLoop, type LoopOptions, type ResumeSource } from "./loop.js";
 import type { Logs, TrainEvent } from "./events.js";
 import type { LossFunction, OptimizerLike } from "./fit.js";
 
@@ -43,6 +44,8 @@ export interface FitSequenceOptions {
   /** 0 silent, 1 progress bar on a terminal, 2 one line per epoch. Default 1. */
   verbose?: 0 | 1 | 2;
   onEvent?: (event: TrainEvent) => void;
+  /** Continue from a `ModelCheckpoint` folder or checkpoint (see `fit`); the carried state comes back too. */
+  resumeFrom?: ResumeSource;
 }
 
 /** The same state cut from the graph: what carries over between chunks. */
@@ -109,35 +112,34 @@ export function fitSequence<S extends RecurrentState>(model: SequenceModel<S>,
     throw new Error(`fitSequence: clipGradNorm must be > 0, got ${clip}`);
   }
   const history = new History();
-  const callbacks: Callback[] = [history, new ProgressLogger({ verbose: options.verbose ?? 1 }),
-    ...(options.callbacks ?? [])];
-  const context: TrainingContext = {
-    model: model as unknown as TrainingContext["model"], stopTraining: false,
-  };
-  const emit = (event: TrainEvent): void => {
-    options.onEvent?.(event);
-    for (const cb of callbacks) {
-      if (event.type === "trainBegin") cb.onTrainBegin?.(event, context);
-      else if (event.type === "epochBegin") cb.onEpochBegin?.(event, context);
-      else if (event.type === "batchEnd") cb.onBatchEnd?.(event, context);
-      else if (event.type === "epochEnd") cb.onEpochEnd?.(event, context);
-      else cb.onTrainEnd?.(event, context);
-    }
-  };
+  const loop = new TrainingLoop({
+    loop: "fitSequence", model: model as unknown as LoopOptions["model"], optimizer: options.optimizer,
+      loader,
+    onEvent: options.onEvent,
+    callbacks: [history, new ProgressLogger({ verbose: options.verbose ?? 1 }), ...(options.callbacks ?? [])],
+  });
+  const context = loop.context;
+  const resumed = options.resumeFrom === undefined ? null : loop.resume(options.resumeFrom);
+  const at = loop.position;
   const steps = count(loader);
-  const started = performance.now();
+  const started = performance.now() - at.elapsedSeconds * 1000;
   const deadline = started + minutes * 60_000;
-  emit({ type: "trainBegin", epochs, stepsPerEpoch: steps, samples: NaN });
-  let epoch = 0, globalStep = 0, outOfTime = false;
+  loop.emit({ type: "trainBegin", epochs, stepsPerEpoch: steps, samples: NaN, initialEpoch: at.epochsDone });
+  if (resumed) loop.restoreCallbacks(resumed);
+  let epoch = at.epochsDone, outOfTime = false;
   while (epoch < epochs && !context.stopTraining && !outOfTime) {
     epoch++;
     const epochStart = performance.now();
-    emit({ type: "epochBegin", epoch, epochs });
+    loop.emit({ type: "epochBegin", epoch, epochs });
     model.train(true);
-    let state: S | null = null, lossSum = 0, targets = 0, step = 0;
+    const midEpoch = at.epochStep > 0;
+    let state = (midEpoch ? at.carried : null) as S | null;
+    const sums = midEpoch ? at.partial.sums : [0, 0];
+    at.partial = { sums };
+    let step = at.epochStep;
     for (const [x, y] of loader) {
       step++;
-      globalStep++;
+      const globalStep = at.globalStep + 1;
       const where = `at epoch ${epoch}, step ${step} (step ${globalStep} overall)`;
       // each step's graph and temporaries are freed when it ends; the carried state leaves it detached
       const result = tidy(() => {
@@ -164,21 +166,31 @@ export function fitSequence<S extends RecurrentState>(model: SequenceModel<S>,
       state = result.state;
       const value = result.value;
       x.dispose(); y.dispose();
-      lossSum += value * y.size;
-      targets += y.size;
-      emit({ type: "batchEnd", epoch, step, stepsPerEpoch: steps, batchSize: x.shape[0], loss: value });
+      sums[0] += value * y.size;
+      sums[1] += y.size;
+      at.epochStep = step;
+      at.globalStep = globalStep;
+      at.carried = state;
+      at.elapsedSeconds = (performance.now() - started) / 1000;
+      loop.emit({ type: "batchEnd", epoch, step, stepsPerEpoch: steps, batchSize: x.shape[0], loss: value,
+        globalStep });
       if (performance.now() > deadline) { outOfTime = true; break; }
     }
-    const logs: Logs = { loss: lossSum / targets };
+    const logs: Logs = { loss: sums[0] / sums[1] };
     if (options.validation) logs.valLoss = evaluateSequence(model, options.validation, options.loss);
     if (options.reportBits) {
       logs.bitsPerToken = logs.loss / Math.LN2;
       if (logs.valLoss !== undefined) logs.valBitsPerToken = logs.valLoss / Math.LN2;
     }
-    emit({ type: "epochEnd", epoch, epochs, logs, seconds: (performance.now() - epochStart) / 1000,
-      memoryBytes: memory().numBytes });
+    at.epochsDone = epoch;
+    at.epochStep = 0;
+    at.partial = {};
+    at.carried = null;
+    at.elapsedSeconds = (performance.now() - started) / 1000;
+    loop.emit({ type: "epochEnd", epoch, epochs, logs, seconds: (performance.now() - epochStart) / 1000,
+      memoryBytes: memory({ collect: false }).numBytes });
   }
-  emit({ type: "trainEnd", epochsRun: epoch, seconds: (performance.now() - started) / 1000,
+  loop.emit({ type: "trainEnd", epochsRun: epoch, seconds: (performance.now() - started) / 1000,
     stoppedEarly: epoch < epochs || outOfTime });
   return history;
 }

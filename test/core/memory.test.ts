@@ -65,7 +65,8 @@ describe("memory()", () => {
   test("a view is a tensor but not new bytes; storage lives while any view does", () => {
     const before = zd.memory();
     const base = zd.zeros([4, 4]);
-    const view = base.T.slice(0, 1, 3);
+    const transposed = base.T;
+    const view = transposed.slice(0, 1, 3);
     assert.equal(zd.memory().numTensors, before.numTensors + 3, "base, the transpose and the slice");
     assert.equal(zd.memory().numBytes, before.numBytes + 64);
     base.dispose();
@@ -73,6 +74,7 @@ describe("memory()", () => {
     assert.deepEqual(view.toArray(), [[0, 0, 0, 0], [0, 0, 0, 0]]);
     view.dispose();
     assert.equal(zd.memory().numBytes, before.numBytes + 64, "the transpose is still alive");
+    assert.equal(transposed.shape[0], 4);
   });
 
   test("a disposed tensor cannot be used, its views still can", () => {

@@ -14,8 +14,12 @@ export interface EvaluateResult {
  * Rebuilds the model and recreates the test set it was evaluated on (see `predictTestSet`), then scores
  * it: accuracy, the classification report and the confusion matrix.
  */
-export async function evaluateCommand(file: string, datasetName?: string): Promise<EvaluateResult> {
-  const p = await predictTestSet(file, datasetName);
+/** Options of `zendl evaluate`: `allowNan` lets non-finite features through instead of refusing them. */
+export interface EvaluateOptions { allowNan?: boolean }
+
+export async function evaluateCommand(file: string, datasetName?: string,
+  options: EvaluateOptions = {}): Promise<EvaluateResult> {
+  const p = await predictTestSet(file, datasetName, options);
   const report = classificationReport(p.yTrue, p.scores, { labels: p.info.classes.map((_, i) => i) });
   const classes = p.scores.shape[1];
   return { model: file, dataset: p.dataset, testAccuracy: report.accuracy, samples: p.yTrue.shape[0],

@@ -16,13 +16,37 @@ import { isImageDataset } from "../image-data.js";
 import { gridScale, prepareGenerativeImages } from "../generative-data.js";
 import { epochReporter } from "../run-log.js";
 import { writeMetrics } from "../unit-data.js";
-import type { TrainFlags } from "./train-flags.js";
-import type { ModelTrainer } from "./trainers.js";
+import { Option } from "commander";
+import { parseChoice, parseInteger } from "../errors.js";
+import { BATCH_SIZE, EPOCHS, HIDDEN, LR, OPTIMIZER, flag, type TrainFlags } from "./train-flags.js";
+import { plural, type ModelTrainer, type RunHooks } from "./trainers.js";
+
+interface AutoencoderFlags extends TrainFlags {
+  variant?: AutoencoderVariant; latent?: number; noise?: number;
+}
+
+function parseNonNegative(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`--noise must be a number >= 0, got "${value}"`);
+  }
+  return n;
+}
+
+const AUTOENCODER_FLAGS = [EPOCHS, BATCH_SIZE, LR, OPTIMIZER, HIDDEN,
+  flag(() => new Option("--variant <name>", "architecture: dense (default) or conv")
+    .argParser(parseChoice("--variant", ["dense", "conv"] as const))),
+  flag(() => new Option("--latent <n>",
+    "size of the latent code (default 16)").argParser(parseInteger("--latent"))),
+  flag(() => new Option("--noise <x>",
+    "std of Gaussian noise added to training inputs (denoising; default 0)")
+    .argParser(parseNonNegative)),
+];
 
 const seconds = (started: number): number => Number(((performance.now() - started) / 1000).toFixed(3));
 const SHOWN = 10;
 
-function variantOf(flags: TrainFlags): AutoencoderVariant {
+function variantOf(flags: AutoencoderFlags): AutoencoderVariant {
   const variant = flags.variant ?? "dense";
   if (variant !== "dense" && variant !== "conv") {
     throw new UsageError(`autoencoder: --variant must be dense or conv, got "${variant}"`);
@@ -46,7 +70,7 @@ function saveReconstructions(path: string, model: Autoencoder, images: Tensor, s
 }
 
 /** A dense or convolutional (denoising) autoencoder, trained with MSE and judged on test images. */
-export async function trainAutoencoder(modelName: string, flags: TrainFlags) {
+export async function trainAutoencoder(modelName: string, flags: AutoencoderFlags, hooks?: RunHooks) {
   const log = (line: string): void => { if (!flags.quiet) process.stderr.write(`${line}\n`); };
   const variant = variantOf(flags);
   const data = prepareGenerativeImages(flags.dataset, flags.seed);
@@ -66,7 +90,7 @@ export async function trainAutoencoder(modelName: string, flags: TrainFlags) {
   const started = performance.now();
   const history = fit(model, data.xTrain, data.xTrain, {
     loss: (output, target) => mseLoss(output, target), optimizer, epochs, batchSize: flags.batchSize ?? 64,
-    seed: flags.seed, verbose: flags.quiet ? 0 : 1, callbacks: [epochReporter({ lr })],
+    seed: flags.seed, verbose: 0, callbacks: [...hooks?.callbacks ?? [], epochReporter({ lr })],
   }).history;
   const result = {
     model: modelName, dataset: data.name, variant, testMse: model.reconstructionError(data.xTest),
@@ -85,16 +109,17 @@ export async function trainAutoencoder(modelName: string, flags: TrainFlags) {
   return result;
 }
 
-export const AUTOENCODER_TRAINERS: Record<string, ModelTrainer> = {
+export const AUTOENCODER_TRAINERS: Record<string, ModelTrainer<AutoencoderFlags>> = {
   autoencoder: {
+    flags: AUTOENCODER_FLAGS,
     description: "autoencoder on [0, 1] images: --variant dense (hidden 128, the default) or conv " +
       "(channels 16,32), --latent 16, --noise for denoising; Adam lr 1e-3, 50 epochs (conv 30) on " +
       "digits; writes reconstructions.png with --out",
-    run: async (model, flags) => {
-      const r = await trainAutoencoder(model, flags);
+    run: async (model, flags, hooks) => {
+      const r = await trainAutoencoder(model, flags, hooks);
       return { result: r, summary: `reconstruction MSE: ${r.testMse.toFixed(5)} on the test images ` +
         `(untrained ${r.initialTestMse.toFixed(5)}; ${r.model} ${r.variant} on ${r.dataset}, ` +
-        `${r.epochs} epochs, ${r.seconds.toFixed(1)}s)` };
+        `${plural(r.epochs, "epoch")}, ${r.seconds.toFixed(1)}s)` };
     },
   },
 };

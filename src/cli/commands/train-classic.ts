@@ -4,14 +4,13 @@ import { save } from "../../io/checkpoint.js";
 import { Perceptron } from "../../models/perceptron.js";
 import { RBFClassifier } from "../../models/rbf.js";
 import type { RBFLayer } from "../../models/rbf-layer.js";
-import { ProgressLogger } from "../../train/callbacks.js";
 import { prepareDataset } from "../datasets.js";
 import { isImageDataset } from "../image-data.js";
 import { modelMetadata } from "../model-file.js";
 import { epochReporter, reportEpoch } from "../run-log.js";
 import { prepareUnitData, saveFilterGrid, writeMetrics } from "../unit-data.js";
-import type { TrainFlags } from "./train-flags.js";
-import type { ModelTrainer } from "./trainers.js";
+import { BATCH_SIZE, EPOCHS, HIDDEN, LR, type TrainFlags } from "./train-flags.js";
+import { plural, type ModelTrainer, type RunHooks } from "./trainers.js";
 
 function logger(flags: TrainFlags): (line: string) => void {
   return (line) => { if (!flags.quiet) process.stderr.write(`${line}\n`); };
@@ -52,7 +51,7 @@ export async function trainPerceptron(modelName: string, flags: TrainFlags) {
 }
 
 /** An RBF network: k-means centres, least-squares readout, optional end-to-end epochs. */
-export async function trainRbf(modelName: string, flags: TrainFlags) {
+export async function trainRbf(modelName: string, flags: TrainFlags, hooks?: RunHooks) {
   const log = logger(flags);
   const data = prepareUnitData(flags.dataset, { testSize: 0.25, seed: flags.seed });
   const nCenters = flags.hidden?.[0] ?? 200;
@@ -62,8 +61,7 @@ export async function trainRbf(modelName: string, flags: TrainFlags) {
   const started = performance.now();
   const clf = new RBFClassifier({
     nCenters, gradientEpochs, kmeansMaxIter, learningRate: flags.lr ?? 1e-3, batchSize: flags.batchSize ?? 32,
-    randomState: flags.seed, callbacks: [...flags.quiet ? [] : [new ProgressLogger({ verbose: 1 })],
-      epochReporter({ lr: flags.lr ?? 1e-3 })],
+    randomState: flags.seed, callbacks: [...hooks?.callbacks ?? [], epochReporter({ lr: flags.lr ?? 1e-3 })],
   }).fit(data.xTrain, data.yTrain);
   const result = {
     model: modelName, dataset: data.name, testAccuracy: clf.score(data.xTest, data.yTest),
@@ -91,19 +89,22 @@ function accuracySummary(r: Summarized): string {
 
 export const CLASSIC_TRAINERS: Record<string, ModelTrainer> = {
   perceptron: {
+    flags: [EPOCHS, LR],
     description: "Rosenblatt perceptron, one-vs-rest, on standardized features (lr 1, up to 1000 epochs; " +
       "20 on image data sets; stops after an epoch without mistakes)",
     run: async (model, flags) => {
       const result = await trainPerceptron(model, flags);
       const state = result.converged ? "converged" : "not converged";
-      return { summary: `${accuracySummary(result)}, ${state} after ${result.epochs} epochs`, result };
+      return { summary: `${accuracySummary(result)}, ${state} ` +
+        `after ${plural(result.epochs, "epoch")}`, result };
     },
   },
   rbf: {
+    flags: [EPOCHS, BATCH_SIZE, LR, HIDDEN],
     description: "RBF network on [0, 1] features: --hidden k-means centres (default 200), ridge readout; " +
       "--epochs N adds N epochs of end-to-end Adam (default 0, lr 1e-3)",
-    run: async (model, flags) => {
-      const result = await trainRbf(model, flags);
+    run: async (model, flags, hooks) => {
+      const result = await trainRbf(model, flags, hooks);
       return { summary: accuracySummary(result), result };
     },
   },

@@ -12,14 +12,25 @@ import { isImageDataset } from "../image-data.js";
 import { gridScale, prepareGenerativeImages, type GenerativeData } from "../generative-data.js";
 import { reportEpoch } from "../run-log.js";
 import { writeMetrics } from "../unit-data.js";
-import type { TrainFlags } from "./train-flags.js";
-import type { ModelTrainer } from "./trainers.js";
+import { Option } from "commander";
+import { parseChoice, parseInteger } from "../errors.js";
+import { BATCH_SIZE, EPOCHS, HIDDEN, LR, flag, type TrainFlags } from "./train-flags.js";
+import { plural, type ModelTrainer } from "./trainers.js";
+
+interface GanFlags extends TrainFlags { variant?: GANVariant; latent?: number }
+
+const GAN_FLAGS = [EPOCHS, BATCH_SIZE, LR, HIDDEN,
+  flag(() => new Option("--variant <name>", "architecture: mlp (default) or dcgan")
+    .argParser(parseChoice("--variant", ["mlp", "dcgan"] as const))),
+  flag(() => new Option("--latent <n>",
+    "size of the latent code (default 32)").argParser(parseInteger("--latent"))),
+];
 
 const seconds = (started: number): number => Number(((performance.now() - started) / 1000).toFixed(3));
 const CHECK_SAMPLES = 1000;
 const GRID_SAMPLES = 64;
 
-function variantOf(flags: TrainFlags): GANVariant {
+function variantOf(flags: GanFlags): GANVariant {
   const variant = flags.variant ?? "mlp";
   if (variant !== "mlp" && variant !== "dcgan") {
     throw new UsageError(`gan: --variant must be mlp or dcgan, got "${variant}"`);
@@ -48,7 +59,7 @@ function classifierCheck(gan: GAN, data: GenerativeData, seed: number): Classifi
 }
 
 /** An MLP GAN or a DCGAN with the non-saturating loss; on digits, checked by a classifier. */
-export async function trainGan(modelName: string, flags: TrainFlags) {
+export async function trainGan(modelName: string, flags: GanFlags) {
   const log = (line: string): void => { if (!flags.quiet) process.stderr.write(`${line}\n`); };
   const variant = variantOf(flags);
   if (flags.optimizer !== undefined && flags.optimizer !== "adam") {
@@ -108,8 +119,9 @@ export async function trainGan(modelName: string, flags: TrainFlags) {
   return result;
 }
 
-export const GAN_TRAINERS: Record<string, ModelTrainer> = {
+export const GAN_TRAINERS: Record<string, ModelTrainer<GanFlags>> = {
   gan: {
+    flags: GAN_FLAGS,
     description: "GAN on [0, 1] images, non-saturating loss, Adam lr 2e-4 beta1 0.5: --variant mlp (the " +
       "default, 100 epochs on digits) or dcgan (40; both 5 on image data sets), --latent 32; on digits a " +
       "classifier judges 1,000 samples; writes samples-epoch-N.png with --out",
@@ -121,7 +133,8 @@ export const GAN_TRAINERS: Record<string, ModelTrainer> = {
           `(${(r.confidentShare! * 100).toFixed(1)}% of ${r.judgedSamples} samples), mean top-class ` +
           `probability ${r.meanTopProbability.toFixed(3)}; `;
       return { result: r, summary: `${judged}D loss ${r.discriminatorLoss.toFixed(3)}, G loss ` +
-        `${r.generatorLoss.toFixed(3)} (${r.model} ${r.variant} on ${r.dataset}, ${r.epochs} epochs, ` +
+        `${r.generatorLoss.toFixed(3)} (${r.model} ${r.variant} ` +
+          `on ${r.dataset}, ${plural(r.epochs, "epoch")}, ` +
         `${r.seconds.toFixed(1)}s)` };
     },
   },

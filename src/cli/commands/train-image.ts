@@ -13,8 +13,9 @@ import { UsageError } from "../errors.js";
 import { IMAGE_DATASETS, isImageDataset, prepareImages } from "../image-data.js";
 import { imageModelMetadata } from "../model-file.js";
 import { epochReporter } from "../run-log.js";
-import type { TrainFlags } from "./train-flags.js";
-import type { TrainResult } from "./train.js";
+import { BATCH_SIZE, EPOCHS, LR, OPTIMIZER, RESUME_FLAGS, type TrainFlags } from "./train-flags.js";
+import { accuracyLine, type TrainResult } from "./train.js";
+import type { ModelTrainer, RunHooks } from "./trainers.js";
 
 interface ImageModelEntry { description: string; build(numClasses: number): Sequential }
 
@@ -33,7 +34,8 @@ export const IMAGE_MODELS: Record<string, ImageModelEntry> = {
 const DEFAULT_EPOCHS = 5;
 
 /** Trains an image model with `fit`, validating on the data set's test part after every epoch. */
-export async function trainImageModel(modelName: string, flags: TrainFlags): Promise<TrainResult> {
+export async function trainImageModel(modelName: string, flags: TrainFlags,
+  hooks: RunHooks): Promise<TrainResult> {
   if (!isImageDataset(flags.dataset)) {
     const names = Object.keys(IMAGE_DATASETS).join(", ");
     throw new UsageError(`${modelName} trains on image data sets (${names}), not "${flags.dataset}"`);
@@ -52,8 +54,8 @@ export async function trainImageModel(modelName: string, flags: TrainFlags): Pro
   const history = fit(model, data.xTrain, data.yTrain, {
     loss: (output, target) => crossEntropy(output, target), optimizer, epochs,
     batchSize: flags.batchSize ?? 128, seed: flags.seed, metrics: ["accuracy"],
-    validationData: [data.xTest, data.yTest], verbose: flags.quiet ? 0 : 1,
-    callbacks: [epochReporter({ lr })],
+    validationData: [data.xTest, data.yTest], verbose: 0,
+    callbacks: [...hooks.callbacks, epochReporter({ lr })], resumeFrom: hooks.resumeFrom,
   }).history;
   const seconds = (performance.now() - started) / 1000;
   const result: TrainResult = {
@@ -71,3 +73,13 @@ export async function trainImageModel(modelName: string, flags: TrainFlags): Pro
   }
   return result;
 }
+
+export const IMAGE_TRAINERS: Record<string, ModelTrainer> = Object.fromEntries(Object.entries(IMAGE_MODELS)
+  .map(([name, entry]): [string, ModelTrainer] => [name, {
+    description: entry.description, resumable: true, flags: [EPOCHS, BATCH_SIZE, LR, OPTIMIZER,
+      ...RESUME_FLAGS],
+    run: async (model, flags, hooks) => {
+      const result = await trainImageModel(model, flags, hooks);
+      return { summary: accuracyLine(result), result };
+    },
+  }]));

@@ -11,8 +11,18 @@ import { modelMetadata } from "../model-file.js";
 import type { Callback } from "../../train/callbacks.js";
 import { epochReporter, heldOutValidation, reportEpoch } from "../run-log.js";
 import { imageSide, prepareUnitData, saveFilterGrid, writeMetrics } from "../unit-data.js";
-import type { TrainFlags } from "./train-flags.js";
-import type { ModelTrainer } from "./trainers.js";
+import { Option } from "commander";
+import { parseInteger } from "../errors.js";
+import { BATCH_SIZE, EPOCHS, HIDDEN, LR, OPTIMIZER, flag, type TrainFlags } from "./train-flags.js";
+import { plural, type ModelTrainer } from "./trainers.js";
+
+interface RbmFlags extends TrainFlags { pretrainEpochs?: number; persistent?: boolean }
+
+const PERSISTENT = flag(() => new Option("--persistent",
+  "persistent contrastive divergence instead of CD-1"));
+const PRETRAIN_EPOCHS = flag(() => new Option("--pretrain-epochs <n>",
+  "epochs of RBM pre-training per layer " +
+  "(default 20)").argParser(parseInteger("--pretrain-epochs")));
 
 const seconds = (started: number): number => Number(((performance.now() - started) / 1000).toFixed(3));
 
@@ -38,7 +48,7 @@ function gibbsChains(rbm: BernoulliRBM, start: Tensor): Tensor {
 }
 
 /** A Bernoulli RBM on [0, 1] features, monitored by reconstruction error and pseudo-likelihood. */
-export async function trainRbm(modelName: string, flags: TrainFlags) {
+export async function trainRbm(modelName: string, flags: RbmFlags) {
   const log = (line: string): void => { if (!flags.quiet) process.stderr.write(`${line}\n`); };
   const data = prepareUnitData(flags.dataset, { testSize: 0.25, seed: flags.seed });
   const defaults = rbmDefaults(flags.dataset);
@@ -76,7 +86,7 @@ export async function trainRbm(modelName: string, flags: TrainFlags) {
 }
 
 /** A DBN (greedy RBM pre-training, then backpropagation) and the same network without pre-training. */
-export async function trainDbn(modelName: string, flags: TrainFlags) {
+export async function trainDbn(modelName: string, flags: RbmFlags) {
   const log = (line: string): void => { if (!flags.quiet) process.stderr.write(`${line}\n`); };
   const data = prepareUnitData(flags.dataset, { testSize: 0.25, seed: flags.seed });
   const images = isImageDataset(flags.dataset);
@@ -122,8 +132,9 @@ export async function trainDbn(modelName: string, flags: TrainFlags) {
   return result;
 }
 
-export const RBM_TRAINERS: Record<string, ModelTrainer> = {
+export const RBM_TRAINERS: Record<string, ModelTrainer<RbmFlags>> = {
   rbm: {
+    flags: [EPOCHS, BATCH_SIZE, LR, HIDDEN, PERSISTENT],
     description: "Bernoulli RBM on [0, 1] features, CD-1 (--persistent: PCD), --hidden units " +
       "(default 100), lr 0.05, batches of 10, 20 epochs (image data sets: 256 units, batches of 64, " +
       "5 epochs); writes filters.png and samples.png with --out",
@@ -131,10 +142,11 @@ export const RBM_TRAINERS: Record<string, ModelTrainer> = {
       const r = await trainRbm(model, flags);
       return { result: r, summary: `reconstruction error: ${r.reconstructionError.toFixed(4)}, ` +
         `pseudo-log-likelihood: ${r.pseudoLogLikelihood.toFixed(2)} (${r.model} on the ${r.dataset} test ` +
-        `split, ${r.epochs} epochs, ${r.seconds.toFixed(1)}s)` };
+        `split, ${plural(r.epochs, "epoch")}, ${r.seconds.toFixed(1)}s)` };
     },
   },
   dbn: {
+    flags: [EPOCHS, BATCH_SIZE, LR, OPTIMIZER, HIDDEN, PERSISTENT, PRETRAIN_EPOCHS],
     description: "deep belief network: RBMs pre-trained greedily (--pretrain-epochs, default 20), " +
       "unrolled into a sigmoid MLP (--hidden, default 256,128) and fine-tuned (SGD lr 0.1, 50 epochs; " +
       "5 + 5 on image data sets); also trains it without pre-training for comparison",
@@ -142,7 +154,7 @@ export const RBM_TRAINERS: Record<string, ModelTrainer> = {
       const r = await trainDbn(model, flags);
       return { result: r, summary: `test accuracy: ${r.testAccuracy.toFixed(4)} with pre-training, ` +
         `${r.baselineTestAccuracy.toFixed(4)} without (${r.model} on ${r.dataset}, ${r.pretrainEpochs} + ` +
-        `${r.epochs} epochs, ${(r.seconds + r.baselineSeconds).toFixed(1)}s)` };
+        `${plural(r.epochs, "epoch")}, ${(r.seconds + r.baselineSeconds).toFixed(1)}s)` };
     },
   },
 };

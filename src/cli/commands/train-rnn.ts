@@ -18,8 +18,20 @@ import { UsageError } from "../errors.js";
 import { modelMetadata } from "../model-file.js";
 import { epochReporter, reportEpoch, reportStep } from "../run-log.js";
 import { imageSide, writeMetrics } from "../unit-data.js";
-import type { TrainFlags } from "./train-flags.js";
-import type { ModelTrainer } from "./trainers.js";
+import { Option } from "commander";
+import { parseInteger, parsePositiveNumber } from "../errors.js";
+import { BATCH_SIZE, EPOCHS, HIDDEN, LR, RESUME_FLAGS, flag, type TrainFlags } from "./train-flags.js";
+import { plural, type ModelTrainer, type RunHooks } from "./trainers.js";
+
+interface CharLstmFlags extends TrainFlags { minutes?: number; seqLength?: number }
+
+const CHAR_LSTM_FLAGS = [EPOCHS, BATCH_SIZE, LR, HIDDEN,
+  flag(() => new Option("--minutes <x>",
+    "stop training after this many minutes (default 10 without --epochs)")
+    .argParser(parsePositiveNumber("--minutes"))),
+  flag(() => new Option("--seq-length <n>", "time steps per training chunk, the BPTT truncation (default 64)")
+    .argParser(parseInteger("--seq-length"))),
+  ...RESUME_FLAGS];
 
 /** The char-LSTM recipe: what `zendl train char-lstm` runs without flags. */
 export const CHAR_LSTM_DEFAULTS = {
@@ -50,7 +62,7 @@ function layersOf(flags: TrainFlags, fallback: number): { hiddenSize: number; nu
 const NATS_TO_BITS = 1 / Math.LN2;
 
 /** A character-level LSTM language model, trained by truncated BPTT within a time budget. */
-export async function trainCharLstm(modelName: string, flags: TrainFlags) {
+export async function trainCharLstm(modelName: string, flags: CharLstmFlags, hooks: RunHooks) {
   const log = logger(flags);
   const d = CHAR_LSTM_DEFAULTS;
   const corpus = loadCorpus(flags.dataset);
@@ -90,10 +102,12 @@ export async function trainCharLstm(modelName: string, flags: TrainFlags) {
   const started = performance.now();
   const history = fitSequence(model, train, {
     loss, optimizer: new Adam(model.parameters(), { lr: flags.lr ?? d.lr }), epochs: flags.epochs ?? d.epochs,
-    minutes, clipGradNorm: d.clip, validation, reportBits: true, verbose: 0, callbacks: [epochLog],
+    minutes, clipGradNorm: d.clip, validation, reportBits: true, verbose: 0,
+    // epochLog replaces the CLI's progress callback (the first hook): it reports nats and bits per char
+    callbacks: [epochLog, ...hooks.callbacks.slice(1)], resumeFrom: hooks.resumeFrom,
     onEvent: (e) => {
       if (e.type !== "batchEnd") return;
-      steps++;
+      steps = e.globalStep ?? steps + 1;
       if (steps % 10 === 0) reportStep(e.epoch, steps, { loss: e.loss });
     },
   }).history;
@@ -121,7 +135,7 @@ export async function trainCharLstm(modelName: string, flags: TrainFlags) {
 }
 
 /** An LSTM or GRU reading each image row by row (digits: 8 steps of 8 pixels). */
-export async function trainSequenceClassifier(modelName: "lstm" | "gru", flags: TrainFlags) {
+export async function trainSequenceClassifier(modelName: "lstm" | "gru", flags: TrainFlags, hooks: RunHooks) {
   const log = logger(flags);
   const data = prepareDataset(flags.dataset, { testSize: 0.25, seed: flags.seed });
   const features = data.xTrain.shape[1];
@@ -140,8 +154,8 @@ export async function trainSequenceClassifier(modelName: "lstm" | "gru", flags: 
     loss: (output, target) => crossEntropy(output, target),
     optimizer: new Adam(model.parameters(), { lr: flags.lr ?? 5e-3 }),
     epochs, batchSize: flags.batchSize ?? 32, seed: flags.seed, metrics: ["accuracy"],
-    validationData: [data.xTest, data.yTest], verbose: flags.quiet ? 0 : 1,
-    callbacks: [epochReporter({ lr: flags.lr ?? 5e-3 })],
+    validationData: [data.xTest, data.yTest], verbose: 0,
+    callbacks: [...hooks.callbacks, epochReporter({ lr: flags.lr ?? 5e-3 })], resumeFrom: hooks.resumeFrom,
   }).history;
   const result = {
     model: modelName, dataset: data.name, testAccuracy: history.valAccuracy.at(-1)!,
@@ -159,13 +173,14 @@ export async function trainSequenceClassifier(modelName: "lstm" | "gru", flags: 
   return result;
 }
 
-export const RNN_TRAINERS: Record<string, ModelTrainer> = {
+export const RNN_TRAINERS: Record<string, ModelTrainer<CharLstmFlags>> = {
   "char-lstm": {
+    flags: CHAR_LSTM_FLAGS, resumable: true,
     description: "character-level LSTM language model on tinyshakespeare or a text file (embedding 64, " +
       "hidden 256, batch 32, sequence 64, Adam 2e-3, clip 5; --minutes budget, default 10)",
-    run: async (model, flags) => {
-      const r = await trainCharLstm(model, flags);
-      const run = `${model} on ${r.dataset}, ${r.epochs} epochs, ${r.tokensPerSecond} chars/s, ` +
+    run: async (model, flags, hooks) => {
+      const r = await trainCharLstm(model, flags, hooks);
+      const run = `${model} on ${r.dataset}, ${plural(r.epochs, "epoch")}, ${r.tokensPerSecond} chars/s, ` +
         `${r.seconds.toFixed(1)}s`;
       const loss = `${r.valLoss.toFixed(4)} nats/char = ${r.valBitsPerChar.toFixed(4)} bits/char`;
       return { summary: `validation loss: ${loss} (${run})`, result: r };
@@ -174,10 +189,11 @@ export const RNN_TRAINERS: Record<string, ModelTrainer> = {
   ...Object.fromEntries((["lstm", "gru"] as const).map((cell): [string, ModelTrainer] => [cell, {
     description: `${cell.toUpperCase()} sequence classifier reading images row by row (hidden 64, ` +
       "Adam 5e-3, 20 epochs)",
-    run: async (model, flags) => {
-      const r = await trainSequenceClassifier(cell, flags);
+    flags: [EPOCHS, BATCH_SIZE, LR, HIDDEN, ...RESUME_FLAGS], resumable: true,
+    run: async (model, flags, hooks) => {
+      const r = await trainSequenceClassifier(cell, flags, hooks);
       return { summary: `test accuracy: ${r.testAccuracy.toFixed(4)} (${model} on ${r.dataset}, ` +
-        `${r.epochs} epochs, ${r.seconds.toFixed(1)}s)`, result: r };
+        `${plural(r.epochs, "epoch")}, ${r.seconds.toFixed(1)}s)`, result: r };
     },
   }])),
 };

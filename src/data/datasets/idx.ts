@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { MAX_GUNZIP_BYTES } from "./package-data.js";
 
 /** The element arrays an IDX file can hold, one per IDX type code. */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -36,7 +37,7 @@ const hex = (byte: number): string => "0x" + byte.toString(16).padStart(2, "0");
 export function parseIdx(bytes: Uint8Array, source = "<bytes>"): IdxArray {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIP_BYTES });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`IDX file ${source}: gzip data is truncated or corrupt (${reason})`);

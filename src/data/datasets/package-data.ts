@@ -18,3 +18,9 @@ export function packageDataPath(name: string): string {
     `above ${start}; ` +
     "the installation looks incomplete (the package's \"files\" must include data/)");
 }
+
+/**
+ * The most a compressed data file may expand to (1 GiB; the largest shipped or known file, the Fashion-MNIST
+ * training images, is 47 MB): a corrupt or hostile gzip stream fails instead of exhausting memory.
+ */
+export const MAX_GUNZIP_BYTES = 2 ** 30;

@@ -5,9 +5,10 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { fromFlat } from "../../core/creation.js";
-import { Generator, generatorFor } from "../../core/random.js";
+import { Generator } from "../../core/random.js";
 import type { Tensor } from "../../core/tensor.js";
-import { packageDataPath } from "./package-data.js";
+import { MAX_GUNZIP_BYTES, packageDataPath } from "./package-data.js";
+import { EpochCursor, type LoaderState } from "../loader-state.js";
 
 /**
  * The characters of a text, each with an id (sorted by code point, so the same text always gives the
@@ -101,7 +102,13 @@ export function loadText(path: string, options: LoadTextOptions = {}): TextData 
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`loadText: cannot read "${path}": ${reason}`);
   }
-  const text = (path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
+  let text: string;
+  try {
+    text = (path.endsWith(".gz") ? gunzipSync(bytes,
+      { maxOutputLength: MAX_GUNZIP_BYTES }) : bytes).toString("utf8");
+  } catch (error) {
+    throw new Error(`loadText: "${path}" is not valid gzip data: ${(error as Error).message}`);
+  }
   if (text.length === 0) throw new Error(`loadText: "${path}" is empty`);
   const vocabulary = options.vocabulary ?? CharVocabulary.fromText(text);
   return { text, vocabulary, ids: vocabulary.encode(text) };
@@ -154,6 +161,7 @@ export class SequenceBatchLoader implements Iterable<[Tensor, Tensor]> {
   private readonly ids: Int32Array;
   private readonly streamLength: number;
   private readonly generator: Generator | null;
+  private readonly cursor: EpochCursor;
 
   constructor(ids: Int32Array, options: SequenceBatchOptions) {
     const { batchSize, seqLength } = options;
@@ -168,6 +176,7 @@ export class SequenceBatchLoader implements Iterable<[Tensor, Tensor]> {
     this.seqLength = seqLength;
     this.shuffle = options.shuffle ?? false;
     this.generator = options.seed === undefined ? null : new Generator(options.seed);
+    this.cursor = new EpochCursor(this.generator, this.shuffle, "SequenceBatchLoader");
     // each stream needs one id more than its inputs: the last target
     this.streamLength = Math.floor((ids.length - 1) / batchSize);
     if (this.streamLength < seqLength) {
@@ -182,13 +191,25 @@ export class SequenceBatchLoader implements Iterable<[Tensor, Tensor]> {
     return Math.floor((this.streamLength - (this.shuffle ? this.seqLength - 1 : 0)) / this.seqLength);
   }
 
+  /** Where the running epoch stands, for checkpoints (see `DataLoader.stateDict`). */
+  stateDict(): LoaderState {
+    return this.cursor.state();
+  }
+
+  /** Makes the next epoch continue a saved one. @example loader.loadStateDict(saved) */
+  loadStateDict(state: LoaderState): void {
+    this.cursor.load(state, this.length);
+  }
+
   /** Characters per epoch (inputs). */
   get tokensPerEpoch(): number { return this.length * this.batchSize * this.seqLength; }
 
   *[Symbol.iterator](): Iterator<[Tensor, Tensor]> {
     const { batchSize: B, seqLength: T, ids } = this;
-    const offset = this.shuffle ? Math.floor((this.generator ?? generatorFor()).random() * T) : 0;
-    for (let k = 0; k < this.length; k++) {
+    const { drawn, first } = this.cursor.begin((g) => Math.floor(g.random() * T));
+    const offset = drawn ?? 0;
+    for (let k = first; k < this.length; k++) {
+      this.cursor.advance(k + 1);
       const x = new Int32Array(B * T), y = new Int32Array(B * T);
       for (let b = 0; b < B; b++) {
         const start = b * this.streamLength + offset + k * T;
@@ -197,5 +218,6 @@ export class SequenceBatchLoader implements Iterable<[Tensor, Tensor]> {
       }
       yield [fromFlat(x, [B, T], "int32"), fromFlat(y, [B, T], "int32")];
     }
+    this.cursor.finish();
   }
 }
