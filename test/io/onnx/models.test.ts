@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as zd from "../../../src/index.js";
+import { checkExport } from "./check-export.js";
+import { assertNear, runOnnx } from "./run-onnx.js";
+
+const { models } = zd;
+
+// A small slice of the digits, scaled to [0, 1], for the estimators that must be fitted first.
+const digits = zd.data.loadDigits();
+const x = digits.x.slice(0, 0, 300).div(16), y = digits.y.slice(0, 0, 300);
+
+test("estimators export their networks (fitted on a slice of the digits)", async () => {
+  const fitted: Array<[string, () => { model: zd.nn.AnyModule | null } | { toModule(): zd.nn.AnyModule }]> = [
+    ["MLPClassifier", () => new models.MLPClassifier({ hiddenLayerSizes: [16], maxIter: 2, randomState: 0 }).fit(x, y)],
+    ["MLPRegressor", () => new models.MLPRegressor({ hiddenLayerSizes: [8], maxIter: 2, randomState: 0 })
+      .fit(x, zd.cast(y, "float32").reshape([-1, 1]))],
+    ["Perceptron", () => new models.Perceptron({ maxIter: 2, randomState: 0 }).fit(x, y)],
+    ["RBFClassifier", () => new models.RBFClassifier({ nCenters: 12, randomState: 0 }).fit(x, y)],
+    ["DBNClassifier", () => new models.DBNClassifier({ hiddenLayerSizes: [16], epochs: 1,
+      pretraining: { nIter: 1 }, randomState: 0 }).fit(x, y)],
+  ];
+  for (const [label, fit] of fitted) {
+    const estimator = fit();
+    const network = "toModule" in estimator ? estimator.toModule() : estimator.model!;
+    // The estimator itself is accepted and gives the same file as its network.
+    assert.deepEqual(zd.exportOnnx(estimator), zd.exportOnnx(network), label);
+    await checkExport({ label, model: () => network, inputShape: [64] });
+  }
+  const rbm = new models.BernoulliRBM({ nComponents: 10, nIter: 1, randomState: 0 }).fit(x);
+  await checkExport({ label: "BernoulliRBM", model: () => rbm, inputShape: [64] });
+});
+
+test("the CNN families (the CLI's lenet5, cnn, mobilenet, resnet) on 28x28 images", async () => {
+  for (const [label, build] of [["lenet5", models.lenet5], ["cnn", models.cnn], ["mobilenet", models.mobilenet],
+    ["resnet", models.resnet]] as const) {
+    await checkExport({ label, model: () => build({ numClasses: 10 }), inputShape: [1, 28, 28] });
+  }
+});
+
+test("sequence classifiers read flat rows as sequences", async () => {
+  await checkExport({ label: "lstm", inputShape: [64],
+    model: () => new models.SequenceClassifier({ inputSize: 8, numClasses: 10, cell: "lstm", hiddenSize: 12 }) });
+  await checkExport({ label: "gru bidirectional 2 layers", inputShape: [8, 8],
+    model: () => new models.SequenceClassifier({ inputSize: 8, numClasses: 10, cell: "gru", hiddenSize: 6,
+      numLayers: 2, bidirectional: true }) });
+});
+
+test("autoencoders (dense and conv) and GAN generators (mlp and dcgan) with their own input shapes", async () => {
+  const cases: Array<[string, () => zd.nn.AnyModule, number[]]> = [
+    ["dense autoencoder", () => new models.Autoencoder({ inputShape: [64], encoderSizes: [32], latentSize: 8 }), [64]],
+    ["conv autoencoder", () => new models.Autoencoder({ inputShape: [1, 8, 8], variant: "conv" }), [1, 8, 8]],
+    ["mlp GAN", () => new models.GAN({ imageShape: [1, 8, 8], latentSize: 16 }), [16]],
+    ["dcgan GAN", () => new models.GAN({ imageShape: [1, 8, 8], variant: "dcgan", latentSize: 16 }), [16]],
+  ];
+  for (const [label, build, shape] of cases) {
+    const model = build();
+    // No inputShape needed: the model says it.
+    assert.deepEqual(zd.exportOnnx(model), zd.exportOnnx(model, { inputShape: shape }), label);
+    await checkExport({ label, model: () => model, inputShape: shape });
+  }
+  const ae = new models.Autoencoder({ inputShape: [1, 8, 8], variant: "conv" });
+  await checkExport({ label: "encoder alone", model: () => ae.encoder, inputShape: [1, 8, 8] });
+  await checkExport({ label: "decoder alone", model: () => ae.decoder, inputShape: [16] });
+});
+
+test("char-LSTM: ids and the carried state in, logits and the new state out, any length", async () => {
+  zd.manualSeed(3);
+  const model = new models.CharLSTM({ vocabSize: 20, embeddingDim: 6, hiddenSize: 10, numLayers: 2 });
+  const bytes = zd.exportOnnx(model, { inputShape: [5] });
+  model.eval();
+  for (const [batch, time] of [[1, 1], [7, 9]]) {
+    const ids = zd.randint(0, 20, [batch, time], { seed: time, dtype: "int32" });
+    const h0 = zd.randn([2, batch, 10], { seed: 1 }), c0 = zd.randn([2, batch, 10], { seed: 2 });
+    const [logits, [h, c]] = zd.noGrad(() => model.forward(ids, [h0, c0]));
+    const got = await runOnnx(bytes, { ids, h0, c0 });
+    assertNear(`logits ${batch}x${time}`, got.logits, logits);
+    assertNear(`h_n ${batch}x${time}`, got.h_n, h);
+    assertNear(`c_n ${batch}x${time}`, got.c_n, c);
+  }
+});
+
+test("a fixed batch size is written into the file when dynamicBatch is false", async () => {
+  const model = new zd.nn.Linear(3, 2);
+  const bytes = zd.exportOnnx(model, { dynamicBatch: false, batchSize: 4 });
+  const x = zd.randn([4, 3]);
+  assertNear("fixed batch", (await runOnnx(bytes, { input: x })).output, zd.noGrad(() => model.forward(x)));
+  await assert.rejects(runOnnx(bytes, { input: zd.randn([5, 3]) }), /dimension|Got: 5/i);
+});
+
+test("what cannot be exported fails naming the layer and the reason", () => {
+  class Custom extends zd.nn.Module { forward(t: zd.Tensor) { return t.mul(2); } }
+  const cases: Array<[zd.nn.AnyModule, number[], RegExp]> = [
+    [new zd.nn.Sequential(new zd.nn.Linear(2, 2), new Custom()), [2],
+      /cannot export Custom at "1": no ONNX converter is known for this module class/],
+    [new zd.nn.Sequential(new zd.nn.Conv2d(1, 1, 3, { padding: 1, paddingMode: "circular" })), [1, 5, 5],
+      /cannot export Conv2d at "0": paddingMode "circular" needs .* opset 19/],
+    [new zd.nn.BatchNorm1d(3, { trackRunningStats: false }), [3], /cannot export BatchNorm1d: it has no running statistics/],
+    [new zd.nn.Embedding(5, 2, { maxNorm: 1 }), [3], /cannot export Embedding: maxNorm rescales/],
+  ];
+  for (const [model, inputShape, message] of cases) assert.throws(() => zd.exportOnnx(model, { inputShape }), message);
+  assert.throws(() => zd.exportOnnx(new zd.nn.Sequential(new zd.nn.ReLU())), /pass inputShape/);
+  assert.throws(() => zd.exportOnnx(new zd.nn.Linear(2, 2), { opset: 9 }), /opset must be one of 17, 18, 19, 20, got 9/);
+  assert.throws(() => zd.exportOnnx(new zd.nn.Linear(2, 2), { inputShape: [0] }), /inputShape must be an array of positive/);
+  assert.throws(() => zd.exportOnnx(new models.MLPClassifier()), /MLPClassifier has no network yet; call fit\(\) first/);
+});
