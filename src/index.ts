@@ -59,3 +59,7 @@ export {
 } from "./io/onnx/export.js";
 export { registerOnnxConverter, type OnnxConverter } from "./io/onnx/convert.js";
 export { saveOnnx } from "./node/onnx-file.js";
+export {
+  exportPyTorch, type ExportPyTorchOptions, type PyTorchExport, type PyTorchTask,
+} from "./io/pytorch/export.js";
+export { savePyTorch } from "./node/pytorch-files.js";

@@ -1,18 +1,10 @@
 // Exports a model, runs it in onnxruntime at batch sizes 1 and 7, and compares with zendl in eval mode.
 import * as zd from "../../../src/index.js";
+import type { ExportCase } from "../export-cases.js";
 import { assertNear, runOnnx, type Feed } from "./run-onnx.js";
 
-export interface ExportCase {
-  label: string;
-  model: () => zd.nn.AnyModule;
-  /** One sample's shape (no batch dimension). */
-  inputShape: number[];
-  /** Token ids in [0, vocabulary) instead of normal floats. */
-  vocabulary?: number;
-}
-
 /** zendl's outputs in eval mode, as a flat list (a recurrent layer's [output, h] or [output, [h, c]]). */
-function flatOutputs(out: unknown): zd.Tensor[] {
+export function flatOutputs(out: unknown): zd.Tensor[] {
   if (out instanceof zd.Tensor) return [out];
   return (out as unknown[]).flatMap(flatOutputs);
 }

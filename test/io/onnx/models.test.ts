@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as zd from "../../../src/index.js";
+import { FAMILY_CASES } from "../export-cases.js";
 import { checkExport } from "./check-export.js";
 import { assertNear, runOnnx } from "./run-onnx.js";
 
@@ -31,33 +32,14 @@ test("estimators export their networks (fitted on a slice of the digits)", async
   await checkExport({ label: "BernoulliRBM", model: () => rbm, inputShape: [64] });
 });
 
-test("the CNN families (the CLI's lenet5, cnn, mobilenet, resnet) on 28x28 images", async () => {
-  for (const [label, build] of [["lenet5", models.lenet5], ["cnn", models.cnn], ["mobilenet", models.mobilenet],
-    ["resnet", models.resnet]] as const) {
-    await checkExport({ label, model: () => build({ numClasses: 10 }), inputShape: [1, 28, 28] });
-  }
+test("every CLI model family's network, as the CLI builds it", async () => {
+  for (const c of FAMILY_CASES) await checkExport(c);
 });
 
-test("sequence classifiers read flat rows as sequences", async () => {
-  await checkExport({ label: "lstm", inputShape: [64],
-    model: () => new models.SequenceClassifier({ inputSize: 8, numClasses: 10, cell: "lstm", hiddenSize: 12 }) });
-  await checkExport({ label: "gru bidirectional 2 layers", inputShape: [8, 8],
-    model: () => new models.SequenceClassifier({ inputSize: 8, numClasses: 10, cell: "gru", hiddenSize: 6,
-      numLayers: 2, bidirectional: true }) });
-});
-
-test("autoencoders (dense and conv) and GAN generators (mlp and dcgan) with their own input shapes", async () => {
-  const cases: Array<[string, () => zd.nn.AnyModule, number[]]> = [
-    ["dense autoencoder", () => new models.Autoencoder({ inputShape: [64], encoderSizes: [32], latentSize: 8 }), [64]],
-    ["conv autoencoder", () => new models.Autoencoder({ inputShape: [1, 8, 8], variant: "conv" }), [1, 8, 8]],
-    ["mlp GAN", () => new models.GAN({ imageShape: [1, 8, 8], latentSize: 16 }), [16]],
-    ["dcgan GAN", () => new models.GAN({ imageShape: [1, 8, 8], variant: "dcgan", latentSize: 16 }), [16]],
-  ];
-  for (const [label, build, shape] of cases) {
-    const model = build();
-    // No inputShape needed: the model says it.
-    assert.deepEqual(zd.exportOnnx(model), zd.exportOnnx(model, { inputShape: shape }), label);
-    await checkExport({ label, model: () => model, inputShape: shape });
+test("autoencoders and GANs need no inputShape; encoder and decoder export alone", async () => {
+  for (const c of FAMILY_CASES.filter((f) => /autoencoder|GAN/.test(f.label))) {
+    const model = c.model();
+    assert.deepEqual(zd.exportOnnx(model), zd.exportOnnx(model, { inputShape: c.inputShape }), c.label);
   }
   const ae = new models.Autoencoder({ inputShape: [1, 8, 8], variant: "conv" });
   await checkExport({ label: "encoder alone", model: () => ae.encoder, inputShape: [1, 8, 8] });
