@@ -82,7 +82,7 @@ function checkOptions(op: string, model: AnyModule, options: ExportOnnxOptions):
 }
 
 /** The token count of a model that reads ids (its first embedding), or null for float inputs. */
-function vocabularyOf(model: AnyModule): number | null {
+export function vocabularyOf(model: AnyModule): number | null {
   if (model instanceof CharLSTM) return model.vocabSize;
   if (model instanceof Embedding) return model.numEmbeddings;
   if (model instanceof Sequential && model.length > 0) return vocabularyOf(model.at(0));

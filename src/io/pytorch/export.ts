@@ -4,7 +4,7 @@
  * processes and machines as torchrun is given. Pure strings and bytes: Node writes them (savePyTorch).
  */
 import { noGrad } from "../../core/autograd.js";
-import { randn } from "../../core/creation.js";
+import { randint, randn } from "../../core/creation.js";
 import { Autoencoder } from "../../models/autoencoder.js";
 import { CharLSTM } from "../../models/char-lstm.js";
 import { GAN } from "../../models/gan.js";
@@ -12,7 +12,7 @@ import { MLPRegressor } from "../../models/mlp-estimators.js";
 import { RBFRegressor } from "../../models/rbf.js";
 import { BernoulliRBM } from "../../models/rbm.js";
 import type { AnyModule } from "../../nn/module.js";
-import { moduleOf, type Exportable } from "../onnx/export.js";
+import { moduleOf, vocabularyOf, type Exportable } from "../onnx/export.js";
 import { defaultInputShape } from "../onnx/signature.js";
 import { encodeStateDict } from "../state-dict.js";
 import { classSources } from "./classes.js";
@@ -66,10 +66,16 @@ function configBlock(op: string, model: AnyModule, task: PyTorchTask, inputShape
       throw new Error(`${op}: pass inputShape (one input sample, no batch dimension); a ` +
         `${model.constructor.name} does not say what it reads`);
     }
-    lines.push(`DATA_SHAPE = ${py([...inputShape])}  # one input sample`);
+    const vocabulary = vocabularyOf(model);
+    lines.push(`DATA_SHAPE = ${py([...inputShape])}  # one input sample`,
+      `INPUT_IDS = ${py(vocabulary)}  # token ids in [0, INPUT_IDS) rather than numbers, when not None`);
     if (task === "classification" || task === "regression") {
-      const out = noGrad(() => model.forward(randn([2, ...inputShape], { seed: 0 }))) as { shape: number[] };
-      lines.push(`NUM_OUTPUTS = ${out.shape[1] ?? 1}`);
+      const probe = vocabulary === null ? randn([2, ...inputShape], { seed: 0 })
+        : randint(0, vocabulary, [2, ...inputShape], { seed: 0, dtype: "int32" });
+      // The first output (a recurrent layer's is its output sequence) says the number of outputs.
+      let out: unknown = noGrad(() => model.forward(probe));
+      while (Array.isArray(out)) out = out[0];
+      lines.push(`NUM_OUTPUTS = ${(out as { shape: number[] }).shape[1] ?? 1}`);
     }
   }
   lines.push(`LEARNING_RATE = ${py(learningRate)}`);

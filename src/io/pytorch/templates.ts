@@ -83,7 +83,10 @@ def random_data(n, generator):
     if TASK == "language-model":
         ids = torch.randint(0, NUM_OUTPUTS, (n, SEQ_LENGTH + 1), generator=generator)
         return ids[:, :-1], ids[:, 1:]
-    x = torch.rand((n, *DATA_SHAPE), generator=generator)
+    if TASK != "gan" and INPUT_IDS is not None:
+        x = torch.randint(0, INPUT_IDS, (n, *DATA_SHAPE), generator=generator)
+    else:
+        x = torch.rand((n, *DATA_SHAPE), generator=generator)
     if TASK == "classification":
         return x, torch.randint(0, NUM_OUTPUTS, (n,), generator=generator)
     if TASK == "regression":
