@@ -6,6 +6,7 @@ import { evaluateCommand, formatEvaluation } from "./commands/evaluate.js";
 import { DEFAULT_DASHBOARD_PORT, recordRun, type RecordFlags } from "./commands/recorded-run.js";
 import { reportCommand } from "./commands/report.js";
 import { summaryCommand } from "./commands/summary.js";
+import { registerExportCommand } from "./commands/export.js";
 import { predictCommand } from "./commands/predict.js";
 import { sampleCommand, type SampleFlags } from "./commands/sample.js";
 import type { TrainFlags } from "./commands/train-flags.js";
@@ -122,6 +123,7 @@ export function buildProgram(): Command {
     .action(async (file: string, flags: SampleFlags) => {
       process.stdout.write(`${await sampleCommand(file, flags)}\n`);
     });
+  registerExportCommand(program);
   return program;
 }
 

@@ -32,6 +32,8 @@ export interface ExportOnnxOptions {
   batchSize?: number;
   /** ONNX opset, 17 to 20. Default 17. */
   opset?: number;
+  /** String entries for the file's metadata_props (how inputs were prepared, for instance). */
+  metadata?: Record<string, string>;
 }
 
 /** A module, or an estimator holding one (`.model` after fit, or `toModule()`). */
@@ -79,6 +81,13 @@ function checkOptions(op: string, model: AnyModule, options: ExportOnnxOptions):
       `dimension), got ${JSON.stringify(shape)}`);
   }
   return { inputShape: [...shape], dynamicBatch, batchSize, opset };
+}
+
+function checkMetadata(metadata: Record<string, string> | undefined): Record<string, string> {
+  for (const [key, value] of Object.entries(metadata ?? {})) {
+    if (typeof value !== "string") throw new Error(`exportOnnx: metadata value for "${key}" must be a string`);
+  }
+  return { ...(metadata ?? {}) };
 }
 
 /** The token count of a model that reads ids (its first embedding), or null for float inputs. */
@@ -138,7 +147,7 @@ export function exportOnnx(target: Exportable, options: ExportOnnxOptions = {}):
         outputs: [signature.outputs[i].name], name: graph.fresh(`${signature.outputs[i].name}_identity`), attributes: [] }));
       return encodeModel({
         irVersion: IR_VERSION[opset], opset, producerName: "zendl", producerVersion: PRODUCER_VERSION,
-        docString: `${model.constructor.name} exported by zendl (eval mode)`,
+        docString: `${model.constructor.name} exported by zendl (eval mode)`, metadata: checkMetadata(options.metadata),
         graph: {
           name: model.constructor.name, nodes: graph.nodes, initializers: graph.initializers,
           inputs: signature.inputs.map((port, i) => valueInfo(port, probes[i].shape, dynamicBatch)),
