@@ -86,3 +86,15 @@ test("what cannot be exported fails naming the layer and the reason", () => {
   assert.throws(() => zd.exportOnnx(new zd.nn.Linear(2, 2), { inputShape: [0] }), /inputShape must be an array of positive/);
   assert.throws(() => zd.exportOnnx(new models.MLPClassifier()), /MLPClassifier has no network yet; call fit\(\) first/);
 });
+
+test("registerOnnxConverter teaches the exporter a module class of one's own", async () => {
+  class Scaled extends zd.nn.Module {
+    constructor(readonly factor: number) { super(); }
+    forward(t: zd.Tensor) { return t.mul(this.factor); }
+  }
+  zd.registerOnnxConverter(Scaled, (ctx, m, [v]) => [{
+    name: ctx.graph.op("Mul", [v.name, ctx.graph.floats("factor", [m.factor], [])]), sample: m.forward(v.sample),
+  }]);
+  await checkExport({ label: "Scaled", inputShape: [3],
+    model: () => new zd.nn.Sequential(new zd.nn.Linear(3, 2), new Scaled(-3)) });
+});
