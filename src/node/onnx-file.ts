@@ -9,7 +9,9 @@ import { writeFileAtomic } from "../io/safetensors.js";
  * @example
  * await zd.saveOnnx(zd.models.cnn(), "cnn.onnx", { inputShape: [1, 28, 28] });
  */
-export async function saveOnnx(model: Exportable, path: string, options: ExportOnnxOptions = {}): Promise<void> {
+export async function saveOnnx(
+  model: Exportable, path: string, options: ExportOnnxOptions = {},
+): Promise<void> {
   if (typeof path !== "string" || path === "") throw new Error("saveOnnx: path must be a non-empty string");
   await writeFileAtomic(path, exportOnnx(model, options));
 }

@@ -56,12 +56,14 @@ export async function exportCommand(file: string, flags: ExportFlags): Promise<s
 /** Adds `export` to the program. */
 export function registerExportCommand(program: Command): void {
   program.command("export")
-    .description("write a trained model as an ONNX file or a PyTorch folder (model.py, weights, train_ddp.py)")
+    .description("write a trained model as an ONNX file or a PyTorch folder (model.py, weights, " +
+      "train_ddp.py)")
     .argument("<model-file>", "path to model.safetensors")
-    .addOption(new Option("--format <name>", "onnx or pytorch").argParser(parseChoice("--format", ["onnx", "pytorch"] as const))
-      .makeOptionMandatory())
+    .addOption(new Option("--format <name>", "onnx or pytorch")
+      .argParser(parseChoice("--format", ["onnx", "pytorch"] as const)).makeOptionMandatory())
     .requiredOption("--out <path>", "the .onnx file, or the folder for pytorch")
-    .option("--input-shape <dims>", "one input sample's shape, no batch (default: from the model file)", parseShape)
+    .option("--input-shape <dims>", "one input sample's shape, no batch (default: from the model file)",
+      parseShape)
     .option("--opset <n>", "ONNX opset, 17 to 20 (default 17)", parseInteger("--opset", 17))
     .option("--fixed-batch", "ONNX: batch size 1 in the file instead of a symbolic batch dimension")
     .action(async (file: string, flags: ExportFlags) => {

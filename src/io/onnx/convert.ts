@@ -21,7 +21,9 @@ const converters = new Map<unknown, OnnxConverter>();
  * registerOnnxConverter(Scaled, (ctx, m, [x]) => [{ name: ctx.graph.op("Mul", [x.name,
  *   ctx.graph.floats("factor", [m.factor], [])]), sample: m.forward(x.sample) }]);
  */
-export function registerOnnxConverter<M extends AnyModule>(cls: ModuleClass<M>, converter: OnnxConverter<M>): void {
+export function registerOnnxConverter<M extends AnyModule>(
+  cls: ModuleClass<M>, converter: OnnxConverter<M>,
+): void {
   converters.set(cls, converter as OnnxConverter);
 }
 

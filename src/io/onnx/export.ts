@@ -63,7 +63,8 @@ function checkOptions(op: string, model: AnyModule, options: ExportOnnxOptions):
   { inputShape: number[]; dynamicBatch: boolean; batchSize: number; opset: number } {
   const opset = options.opset ?? 17;
   if (!Object.hasOwn(IR_VERSION, opset)) {
-    throw new Error(`${op}: opset must be one of ${Object.keys(IR_VERSION).join(", ")}, got ${String(opset)}`);
+    const known = Object.keys(IR_VERSION).join(", ");
+    throw new Error(`${op}: opset must be one of ${known}, got ${String(opset)}`);
   }
   const dynamicBatch = options.dynamicBatch ?? true;
   if (typeof dynamicBatch !== "boolean") throw new Error(`${op}: dynamicBatch must be true or false`);
@@ -85,7 +86,9 @@ function checkOptions(op: string, model: AnyModule, options: ExportOnnxOptions):
 
 function checkMetadata(metadata: Record<string, string> | undefined): Record<string, string> {
   for (const [key, value] of Object.entries(metadata ?? {})) {
-    if (typeof value !== "string") throw new Error(`exportOnnx: metadata value for "${key}" must be a string`);
+    if (typeof value !== "string") {
+      throw new Error(`exportOnnx: metadata value for "${key}" must be a string`);
+    }
   }
   return { ...(metadata ?? {}) };
 }
@@ -134,7 +137,8 @@ export function exportOnnx(target: Exportable, options: ExportOnnxOptions = {}):
       const probes: Tensor[] = signature.inputs.map((port, i) => {
         if (i > 0) return randn(signature.stateShape!(batch), { seed: i });
         const shape = withBatch(inputShape, port, batch);
-        return vocabulary === null ? randn(shape, { seed: 0 }) : randint(0, vocabulary, shape, { seed: 0, dtype: "int32" });
+        return vocabulary === null ? randn(shape, { seed: 0 })
+          : randint(0, vocabulary, shape, { seed: 0, dtype: "int32" });
       });
       const inputs: Value[] = signature.inputs.map((port, i) => ({ name: port.name, sample: probes[i] }));
       const outputs = convert(graph, model, inputs, "");
@@ -143,11 +147,15 @@ export function exportOnnx(target: Exportable, options: ExportOnnxOptions = {}):
           `${signature.outputs.length}`);
       }
       // Identity nodes give the outputs their names (and keep an input from being an output).
-      outputs.forEach((v, i) => graph.nodes.push({ opType: "Identity", inputs: [v.name],
-        outputs: [signature.outputs[i].name], name: graph.fresh(`${signature.outputs[i].name}_identity`), attributes: [] }));
+      outputs.forEach((v, i) => {
+        const name = signature.outputs[i].name;
+        graph.nodes.push({ opType: "Identity", inputs: [v.name], outputs: [name],
+          name: graph.fresh(`${name}_identity`), attributes: [] });
+      });
       return encodeModel({
         irVersion: IR_VERSION[opset], opset, producerName: "zendl", producerVersion: PRODUCER_VERSION,
-        docString: `${model.constructor.name} exported by zendl (eval mode)`, metadata: checkMetadata(options.metadata),
+        docString: `${model.constructor.name} exported by zendl (eval mode)`,
+        metadata: checkMetadata(options.metadata),
         graph: {
           name: model.constructor.name, nodes: graph.nodes, initializers: graph.initializers,
           inputs: signature.inputs.map((port, i) => valueInfo(port, probes[i].shape, dynamicBatch)),

@@ -44,7 +44,8 @@ export class GraphBuilder {
   node(opType: string, inputs: readonly string[], attributes: readonly OnnxAttribute[] = [],
     options: { outputs?: number; name?: string } = {}): string[] {
     const base = options.name ?? opType.toLowerCase();
-    const outputs = Array.from({ length: options.outputs ?? 1 }, (_, i) => this.fresh(i === 0 ? base : `${base}_${i}`));
+    const outputs = Array.from({ length: options.outputs ?? 1 },
+      (_, i) => this.fresh(i === 0 ? base : `${base}_${i}`));
     this.nodes.push({ opType, inputs, outputs, name: this.fresh(`${base}_node`), attributes });
     return outputs;
   }

@@ -41,7 +41,8 @@ registerOnnxConverter(Linear, simple((ctx, m, x) => {
   return linear(ctx, x, w, b, join(ctx.path, "linear"));
 }));
 
-const unary = (opType: string) => simple((ctx, _, x) => ctx.graph.op(opType, [x.name], [], join(ctx.path, opType)));
+const unary = (opType: string) =>
+  simple((ctx, _, x) => ctx.graph.op(opType, [x.name], [], join(ctx.path, opType)));
 registerOnnxConverter(Sigmoid, unary("Sigmoid"));
 registerOnnxConverter(Tanh, unary("Tanh"));
 registerOnnxConverter(ReLU, unary("Relu"));

@@ -47,8 +47,8 @@ function conv(ctx: ConvertContext, m: Conv1d | Conv2d, x: string): string {
   const inputs = [input, g.weight(join(ctx.path, "weight"), m.weight)];
   if (m.bias !== null) inputs.push(g.weight(join(ctx.path, "bias"), m.bias));
   return g.op("Conv", inputs, [
-    attr.ints("kernel_shape", m.kernelSize), attr.ints("strides", m.stride), attr.ints("dilations", m.dilation),
-    attr.ints("pads", onnxPads(pairs)), attr.int("group", m.groups),
+    attr.ints("kernel_shape", m.kernelSize), attr.ints("strides", m.stride),
+    attr.ints("dilations", m.dilation), attr.ints("pads", onnxPads(pairs)), attr.int("group", m.groups),
   ], join(ctx.path, "conv"));
 }
 
@@ -57,8 +57,9 @@ registerOnnxConverter(ConvTranspose2d, simple((ctx, m, x) => {
   const inputs = [x.name, g.weight(join(ctx.path, "weight"), m.weight)];
   if (m.bias !== null) inputs.push(g.weight(join(ctx.path, "bias"), m.bias));
   return g.op("ConvTranspose", inputs, [
-    attr.ints("kernel_shape", m.kernelSize), attr.ints("strides", m.stride), attr.ints("dilations", m.dilation),
-    attr.ints("pads", [...padding, ...padding]), attr.ints("output_padding", m.outputPadding),
+    attr.ints("kernel_shape", m.kernelSize), attr.ints("strides", m.stride),
+    attr.ints("dilations", m.dilation), attr.ints("pads", [...padding, ...padding]),
+    attr.ints("output_padding", m.outputPadding),
     attr.int("group", m.groups),
   ], join(ctx.path, "conv_transpose"));
 }));
@@ -121,7 +122,9 @@ for (const cls of [AdaptiveAvgPool1d, AdaptiveAvgPool2d]) {
     const matrix = new Float32Array(inH * inW * outH * outW);
     rows.forEach(([r0, r1], i) => cols.forEach(([c0, c1], j) => {
       const weight = 1 / ((r1 - r0) * (c1 - c0));
-      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) matrix[(r * inW + c) * outH * outW + i * outW + j] = weight;
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) matrix[(r * inW + c) * outH * outW + i * outW + j] = weight;
+      }
     }));
     const flat = reshape(ctx, x.name, [0, 0, -1]);
     const pooled = g.op("MatMul", [flat, g.floats(join(ctx.path, "bins"), matrix, [inH * inW, outH * outW])]);
@@ -140,9 +143,10 @@ for (const cls of [BatchNorm1d, BatchNorm2d]) {
       : g.weight(join(ctx.path, "weight"), m.weight);
     const bias = m.bias === null ? g.floats(join(ctx.path, "bias"), new Array<number>(c).fill(0))
       : g.weight(join(ctx.path, "bias"), m.bias);
-    return g.op("BatchNormalization", [x.name, scale, bias, g.weight(join(ctx.path, "running_mean"), m.running_mean),
-      g.weight(join(ctx.path, "running_var"), m.running_var)], [attr.float("epsilon", m.eps)],
-    join(ctx.path, "batch_norm"));
+    const mean = g.weight(join(ctx.path, "running_mean"), m.running_mean);
+    const variance = g.weight(join(ctx.path, "running_var"), m.running_var);
+    return g.op("BatchNormalization", [x.name, scale, bias, mean, variance], [attr.float("epsilon", m.eps)],
+      join(ctx.path, "batch_norm"));
   }));
 }
 

@@ -21,9 +21,11 @@ registerOnnxConverter(BasicBlock, (ctx, m, [x]) => {
 
 registerOnnxConverter(InvertedResidual, (ctx, m, [x]) => {
   const expanded = m.expand === null ? x : child(ctx, m.relu, "relu", child(ctx, m.expand, "expand", x));
-  const h = child(ctx, m.project, "project", child(ctx, m.relu, "relu", child(ctx, m.depthwise, "depthwise", expanded)));
+  const depthwise = child(ctx, m.relu, "relu", child(ctx, m.depthwise, "depthwise", expanded));
+  const h = child(ctx, m.project, "project", depthwise);
   if (!m.useResidual) return [h];
-  return [{ name: ctx.graph.op("Add", [h.name, x.name], [], join(ctx.path, "add")), sample: m.forward(x.sample) }];
+  const sum = ctx.graph.op("Add", [h.name, x.name], [], join(ctx.path, "add"));
+  return [{ name: sum, sample: m.forward(x.sample) }];
 });
 
 /**
@@ -55,13 +57,15 @@ registerOnnxConverter(BernoulliRBM, simple((ctx, m, x) => {
   }
   const w = ctx.graph.weight(join(ctx.path, "weight"), m.weight);
   const c = ctx.graph.weight(join(ctx.path, "hiddenBias"), m.hiddenBias);
-  return ctx.graph.op("Sigmoid", [linear(ctx, x, w, c, join(ctx.path, "linear"))], [], join(ctx.path, "hidden"));
+  const logits = linear(ctx, x, w, c, join(ctx.path, "linear"));
+  return ctx.graph.op("Sigmoid", [logits], [], join(ctx.path, "hidden"));
 }));
 
 /** Reconstructions (eval mode: no noise) with the input's own shape. */
 registerOnnxConverter(Autoencoder, (ctx, m, [x]) => {
   const n = x.sample.shape[0];
-  const images = { name: reshape(ctx, x.name, [-1, ...m.inputShape]), sample: x.sample.reshape([n, ...m.inputShape]) };
+  const images = { name: reshape(ctx, x.name, [-1, ...m.inputShape]),
+    sample: x.sample.reshape([n, ...m.inputShape]) };
   const decoded = child(ctx, m.decoder, "decoder", child(ctx, m.encoder, "encoder", images));
   const out: Value = { name: reshape(ctx, decoded.name, [-1, ...x.sample.shape.slice(1)], "reconstruction"),
     sample: m.forward(x.sample) };

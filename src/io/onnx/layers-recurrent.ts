@@ -51,7 +51,8 @@ function recurrentNode(ctx: ConvertContext, layer: Layer, x: string, h0: string,
     reorder(mode, d.bias_hh, H, b);
   }
   const name = (what: string) => join(ctx.path, `${what}${suffix}`);
-  const attributes = [attr.int("hidden_size", H), attr.string("direction", D === 2 ? "bidirectional" : "forward")];
+  const attributes = [attr.int("hidden_size", H),
+    attr.string("direction", D === 2 ? "bidirectional" : "forward")];
   if (mode === "gru") attributes.push(attr.int("linear_before_reset", 1));
   if (mode === "rnnRelu") attributes.push(attr.strings("activations", new Array<string>(D).fill("Relu")));
   const inputs = [x, g.floats(name("W"), w, [D, G * H, inputSize]), g.floats(name("R"), r, [D, G * H, H]),
@@ -67,7 +68,8 @@ function recurrentNode(ctx: ConvertContext, layer: Layer, x: string, h0: string,
 /** Rows [from, to) of axis 0 of a state input (one layer's directions of h0 or c0). */
 function slice0(ctx: ConvertContext, x: string, from: number, to: number): string {
   const g = ctx.graph, p = ctx.path;
-  return g.op("Slice", [x, g.ints(join(p, "starts"), [from]), g.ints(join(p, "ends"), [to]), g.ints(join(p, "axes"), [0])]);
+  const starts = g.ints(join(p, "starts"), [from]), ends = g.ints(join(p, "ends"), [to]);
+  return g.op("Slice", [x, starts, ends, g.ints(join(p, "axes"), [0])]);
 }
 
 /** Stacked layers over time-major x; h0/c0 are [L·D, B, H] names or "" for zeros. */
@@ -83,7 +85,8 @@ function stack(ctx: ConvertContext, layers: Layer[], x: string, h0: string, c0: 
     hs.push(out.h);
     cs.push(out.c);
   });
-  const cat = (parts: string[]) => (parts.length === 1 ? parts[0] : ctx.graph.op("Concat", parts, [attr.int("axis", 0)]));
+  const cat = (parts: string[]) =>
+    (parts.length === 1 ? parts[0] : ctx.graph.op("Concat", parts, [attr.int("axis", 0)]));
   return { y, h: cat(hs), c: layers[0].mode === "lstm" ? cat(cs) : "" };
 }
 
@@ -104,9 +107,10 @@ function recurrentLayer(ctx: ConvertContext, m: RNN | GRU | LSTM, inputs: Value[
       "unbatched [time, features] inputs are not exported");
   }
   const g = ctx.graph, batchFirst = m.batchFirst;
-  const timeMajor = batchFirst ? g.op("Transpose", [inputs[0].name], [attr.ints("perm", [1, 0, 2])]) : inputs[0].name;
+  const swap = (name: string) => g.op("Transpose", [name], [attr.ints("perm", [1, 0, 2])]);
+  const timeMajor = batchFirst ? swap(inputs[0].name) : inputs[0].name;
   const out = stack(ctx, layersOf(m), timeMajor, inputs[1]?.name ?? "", inputs[2]?.name ?? "");
-  const y = batchFirst ? g.op("Transpose", [out.y], [attr.ints("perm", [1, 0, 2])]) : out.y;
+  const y = batchFirst ? swap(out.y) : out.y;
   const [output, state] = m instanceof LSTM
     ? m.forward(inputs[0].sample, inputs.length === 3 ? [inputs[1].sample, inputs[2].sample] : null)
     : m.forward(inputs[0].sample, inputs[1]?.sample ?? null);
@@ -164,14 +168,16 @@ registerOnnxConverter(SequenceClassifier, simple((ctx, m, x) => {
   const head = { graph: g, path: join(ctx.path, "head") };
   const w = g.weight(join(head.path, "weight"), m.head.weight);
   const b = m.head.bias === null ? null : g.weight(join(head.path, "bias"), m.head.bias);
-  return linear(head, { name: features, sample: states[1].sample.select(0, 0) }, w, b, join(head.path, "linear"));
+  const input = { name: features, sample: states[1].sample.select(0, 0) };
+  return linear(head, input, w, b, join(head.path, "linear"));
 }));
 
 /** ids [B, T] (and the state [h0, c0]) to [logits [B, T, V], h_n, c_n], time-major inside as zendl. */
 registerOnnxConverter(CharLSTM, (ctx, m, inputs) => {
   const g = ctx.graph, [ids, h0, c0] = inputs;
   const timeMajor = g.op("Transpose", [ids.name], [attr.ints("perm", [1, 0])]);
-  const embedded = child(ctx, m.embedding, "embedding", { name: timeMajor, sample: ids.sample.transpose(0, 1) });
+  const embedded = child(ctx, m.embedding, "embedding",
+    { name: timeMajor, sample: ids.sample.transpose(0, 1) });
   const out = stack({ graph: g, path: join(ctx.path, "lstm") }, layersOf(m.lstm), embedded.name,
     h0?.name ?? "", c0?.name ?? "");
   const head = { graph: g, path: join(ctx.path, "head") };

@@ -38,7 +38,9 @@ export class ProtoWriter {
 
   /** An int32, int64 or enum field. */
   int(field: number, value: number): this {
-    if (!Number.isSafeInteger(value)) throw new Error(`protobuf: field ${field} needs an integer, got ${value}`);
+    if (!Number.isSafeInteger(value)) {
+      throw new Error(`protobuf: field ${field} needs an integer, got ${value}`);
+    }
     this.tag(field, WIRE_VARINT);
     this.varint(value);
     return this;

@@ -37,18 +37,21 @@ export function signatureOf(model: AnyModule): Signature {
     return {
       inputs: [{ name: "ids", batchAxis: 0, timeAxis: 1, dtype: "int32" }, { name: "h0", batchAxis: 1 },
         { name: "c0", batchAxis: 1 }],
-      outputs: [{ name: "logits", batchAxis: 0, timeAxis: 1 }, { name: "h_n", batchAxis: 1 }, { name: "c_n", batchAxis: 1 }],
+      outputs: [{ name: "logits", batchAxis: 0, timeAxis: 1 }, { name: "h_n", batchAxis: 1 },
+        { name: "c_n", batchAxis: 1 }],
       stateShape: (batch) => [layers, batch, hidden],
     };
   }
   if (isRecurrentLayer(model)) {
     const axis = model.batchFirst ? 0 : 1, time = 1 - axis;
-    const states = [{ name: "h_n", batchAxis: 1 }, ...(model instanceof LSTM ? [{ name: "c_n", batchAxis: 1 }] : [])];
+    const states = [{ name: "h_n", batchAxis: 1 },
+      ...(model instanceof LSTM ? [{ name: "c_n", batchAxis: 1 }] : [])];
     return { inputs: [{ name: "input", batchAxis: axis, timeAxis: time }],
       outputs: [{ name: "output", batchAxis: axis, timeAxis: time }, ...states] };
   }
   if (model instanceof LSTMCell) {
-    return { inputs: [{ name: "input", batchAxis: 0 }], outputs: [{ name: "h", batchAxis: 0 }, { name: "c", batchAxis: 0 }] };
+    return { inputs: [{ name: "input", batchAxis: 0 }],
+      outputs: [{ name: "h", batchAxis: 0 }, { name: "c", batchAxis: 0 }] };
   }
   if (model instanceof RNNCell || model instanceof GRUCell) {
     return { inputs: [{ name: "input", batchAxis: 0 }], outputs: [{ name: "h", batchAxis: 0 }] };
@@ -67,7 +70,9 @@ export function defaultInputShape(model: AnyModule): number[] | null {
   if (model instanceof RBFLayer || model instanceof Linear) return [model.inFeatures];
   if (model instanceof CharLSTM) return [16];
   if (model instanceof SequenceClassifier) return null;
-  if (model instanceof RNNCell || model instanceof GRUCell || model instanceof LSTMCell) return [model.inputSize];
+  if (model instanceof RNNCell || model instanceof GRUCell || model instanceof LSTMCell) {
+    return [model.inputSize];
+  }
   if (model instanceof Sequential && model.length > 0) return defaultInputShape(model.at(0));
   return null;
 }

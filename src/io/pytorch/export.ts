@@ -20,7 +20,8 @@ import { py, pythonOf, type Emitted } from "./layers.js";
 import { SAFETENSORS_PY, trainDdpPy } from "./templates.js";
 
 /** What train_ddp.py optimizes: the loss follows from it. */
-export type PyTorchTask = "classification" | "regression" | "reconstruction" | "language-model" | "gan" | "rbm";
+export type PyTorchTask =
+  | "classification" | "regression" | "reconstruction" | "language-model" | "gan" | "rbm";
 
 export interface ExportPyTorchOptions {
   /** One input sample's shape, for train_ddp.py's random data; optional when the model says it. */
@@ -41,7 +42,8 @@ export interface PyTorchExport {
   weights: Uint8Array;
 }
 
-const TASKS: readonly PyTorchTask[] = ["classification", "regression", "reconstruction", "language-model", "gan", "rbm"];
+const TASKS: readonly PyTorchTask[] =
+  ["classification", "regression", "reconstruction", "language-model", "gan", "rbm"];
 
 function taskOf(target: Exportable, model: AnyModule): PyTorchTask {
   if (target instanceof MLPRegressor || target instanceof RBFRegressor) return "regression";
@@ -53,7 +55,8 @@ function taskOf(target: Exportable, model: AnyModule): PyTorchTask {
 }
 
 /** The constants at the top of train_ddp.py. */
-function configBlock(op: string, model: AnyModule, task: PyTorchTask, inputShape: readonly number[] | null): string {
+function configBlock(op: string, model: AnyModule, task: PyTorchTask,
+  inputShape: readonly number[] | null): string {
   const lines = [`TASK = ${py(task)}`];
   const learningRate = task === "gan" ? 2e-4 : 1e-3;
   if (task === "language-model") {
@@ -83,8 +86,9 @@ function configBlock(op: string, model: AnyModule, task: PyTorchTask, inputShape
 }
 
 function modelPy(model: AnyModule, expression: string, classes: string[]): string {
-  const header = `"""A ${model.constructor.name} exported from zendl: the same layers and parameter names, so the
-weights in model.safetensors beside this file load unchanged (and train_ddp.py trains them further).
+  const header = `"""A ${model.constructor.name} exported from zendl: the same layers and parameter
+names, so the weights in model.safetensors beside this file load unchanged (and train_ddp.py trains
+them further).
 
     from model import load_model
     model = load_model()   # model.safetensors from this folder, in eval mode
@@ -93,11 +97,13 @@ import json
 import os
 
 import torch
-from torch import nn`;
+from torch import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))`;
   const build = `def build_model():
     """The architecture, freshly initialized."""
     return ${expression.split("\n").join("\n    ")}`;
-  const load = `def load_model(path=os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.safetensors")):
+  const load = `def load_model(path=os.path.join(HERE, "model.safetensors")):
     """The model with the weights of \`path\`, in eval mode."""
     model = build_model()
     model.load_state_dict(load_safetensors(path)[0])
@@ -122,7 +128,9 @@ export function exportPyTorch(target: Exportable, options: ExportPyTorchOptions 
   const op = "exportPyTorch";
   const model = moduleOf(op, target);
   const task = options.task ?? taskOf(target, model);
-  if (!TASKS.includes(task)) throw new Error(`${op}: task must be one of ${TASKS.join(", ")}, got ${String(task)}`);
+  if (!TASKS.includes(task)) {
+    throw new Error(`${op}: task must be one of ${TASKS.join(", ")}, got ${String(task)}`);
+  }
   const emitted: Emitted = { classes: new Set() };
   const expression = pythonOf(model, "", emitted);
   const wasTraining = model.modules().map((m): [AnyModule, boolean] => [m, m.training]);

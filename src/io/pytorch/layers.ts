@@ -69,7 +69,9 @@ function recurrent(m: RNNBase, name: string, extra: Array<[string, PyValue, PyVa
 
 /** The Python expression building `module`; `path` names it in errors. */
 export function pythonOf(module: AnyModule, path: string, out: Emitted): string {
-  const sub = (child: AnyModule, name: string) => pythonOf(child, path === "" ? name : `${path}.${name}`, out);
+  const sub = (child: AnyModule, name: string) =>
+    pythonOf(child, path === "" ? name : `${path}.${name}`, out);
+  const indented = (child: AnyModule, name: string) => sub(child, name).split("\n").join("\n    ");
   const helper = (name: string, args: PyValue[], keywords: Array<[string, PyValue, PyValue?]> = []) => {
     out.classes.add(name);
     return call(name, args, keywords);
@@ -79,7 +81,9 @@ export function pythonOf(module: AnyModule, path: string, out: Emitted): string 
     const items = [...m].map((child, i) => sub(child, String(i)).split("\n").join("\n    "));
     return items.length === 0 ? "nn.Sequential()" : `nn.Sequential(\n    ${items.join(",\n    ")},\n)`;
   }
-  if (m instanceof Linear) return call("nn.Linear", [m.inFeatures, m.outFeatures], [["bias", m.bias !== null, true]]);
+  if (m instanceof Linear) {
+    return call("nn.Linear", [m.inFeatures, m.outFeatures], [["bias", m.bias !== null, true]]);
+  }
   if (m instanceof Identity) return "nn.Identity()";
   if (m instanceof Dropout) return call("nn.Dropout", [m.p]);
   if (m instanceof Dropout2d) return call("nn.Dropout2d", [m.p]);
@@ -90,30 +94,37 @@ export function pythonOf(module: AnyModule, path: string, out: Emitted): string 
   if (m instanceof LeakyReLU) return call("nn.LeakyReLU", [m.negativeSlope]);
   if (m instanceof ELU) return call("nn.ELU", [m.alpha]);
   if (m instanceof GELU) return call("nn.GELU", [], [["approximate", m.approximate, "none"]]);
-  if (m instanceof Softplus) return call("nn.Softplus", [], [["beta", m.beta, 1], ["threshold", m.threshold, 20]]);
+  if (m instanceof Softplus) {
+    return call("nn.Softplus", [], [["beta", m.beta, 1], ["threshold", m.threshold, 20]]);
+  }
   if (m instanceof Softmax) return call("nn.Softmax", [], [["dim", m.dim]]);
   if (m instanceof LogSoftmax) return call("nn.LogSoftmax", [], [["dim", m.dim]]);
-  if (m instanceof Flatten) return call("nn.Flatten", [], [["start_dim", m.startDim, 1], ["end_dim", m.endDim, -1]]);
+  if (m instanceof Flatten) {
+    return call("nn.Flatten", [], [["start_dim", m.startDim, 1], ["end_dim", m.endDim, -1]]);
+  }
   if (m instanceof Unflatten) return call("nn.Unflatten", [1, [...m.shape]]);
   if (m instanceof Conv1d || m instanceof Conv2d || m instanceof ConvTranspose2d) {
     const kind = m.constructor.name;
     const keywords: Array<[string, PyValue, PyValue?]> = [["stride", size(m.stride), 1],
       ["padding", typeof m.padding === "string" ? m.padding : size(m.padding), 0]];
     if (m instanceof ConvTranspose2d) keywords.push(["output_padding", size(m.outputPadding), 0]);
-    keywords.push(["groups", m.groups, 1], ["bias", m.bias !== null, true], ["dilation", size(m.dilation), 1]);
+    keywords.push(["groups", m.groups, 1], ["bias", m.bias !== null, true],
+      ["dilation", size(m.dilation), 1]);
     if (!(m instanceof ConvTranspose2d)) keywords.push(["padding_mode", m.paddingMode, "zeros"]);
     return call(`nn.${kind}`, [m.inChannels, m.outChannels, size(m.kernelSize)], keywords);
   }
   if (m instanceof DepthwiseSeparableConv2d) {
     out.classes.add("DepthwiseSeparableConv2d");
-    return `DepthwiseSeparableConv2d(\n    ${sub(m.depthwise, "depthwise")},\n    ${sub(m.pointwise, "pointwise")},\n)`;
+    const halves = `${sub(m.depthwise, "depthwise")},\n    ${sub(m.pointwise, "pointwise")}`;
+    return `DepthwiseSeparableConv2d(\n    ${halves},\n)`;
   }
   if (m instanceof MaxPool1d || m instanceof MaxPool2d) {
     return call(`nn.${m.constructor.name}`, [size(m.kernelSize)], [["stride", size(m.stride)],
       ["padding", size(m.padding), 0], ["dilation", size(m.dilation), 1], ["ceil_mode", m.ceilMode, false]]);
   }
   if (m instanceof AvgPool1d || m instanceof AvgPool2d) {
-    const keywords: Array<[string, PyValue, PyValue?]> = [["stride", size(m.stride)], ["padding", size(m.padding), 0],
+    const keywords: Array<[string, PyValue, PyValue?]> = [["stride", size(m.stride)],
+      ["padding", size(m.padding), 0],
       ["ceil_mode", m.ceilMode, false], ["count_include_pad", m.countIncludePad, true]];
     if (m instanceof AvgPool2d) keywords.push(["divisor_override", m.divisorOverride, null]);
     else if (m.divisorOverride !== null) {
@@ -126,7 +137,8 @@ export function pythonOf(module: AnyModule, path: string, out: Emitted): string 
     return call(`nn.${m.constructor.name}`, [typeof o === "number" ? o : [...o]]);
   }
   if (m instanceof BatchNorm1d || m instanceof BatchNorm2d) {
-    return call(`nn.${m.constructor.name}`, [m.numFeatures], [["eps", m.eps, 1e-5], ["momentum", m.momentum, 0.1],
+    return call(`nn.${m.constructor.name}`, [m.numFeatures], [["eps", m.eps, 1e-5],
+      ["momentum", m.momentum, 0.1],
       ["affine", m.affine, true], ["track_running_stats", m.trackRunningStats, true]]);
   }
   if (m instanceof LayerNorm) {
@@ -145,36 +157,43 @@ export function pythonOf(module: AnyModule, path: string, out: Emitted): string 
       ["nonlinearity", m.mode === "rnnRelu" ? "relu" : "tanh", "tanh"]]);
   }
   if (m instanceof GRUCell || m instanceof LSTMCell) {
-    return call(`nn.${m.constructor.name}`, [m.inputSize, m.hiddenSize], [["bias", m.bias_ih !== null, true]]);
+    return call(`nn.${m.constructor.name}`, [m.inputSize, m.hiddenSize],
+      [["bias", m.bias_ih !== null, true]]);
   }
-  if (m instanceof BasicBlock) return helper("BasicBlock", [m.inChannels, m.outChannels], [["stride", m.stride, 1]]);
+  if (m instanceof BasicBlock) {
+    return helper("BasicBlock", [m.inChannels, m.outChannels], [["stride", m.stride, 1]]);
+  }
   if (m instanceof InvertedResidual) {
     return helper("InvertedResidual", [m.inChannels, m.outChannels], [["stride", m.stride, 1],
       ["expand_ratio", m.expandRatio, 1]]);
   }
   if (m instanceof RBFLayer) return helper("RBFLayer", [m.inFeatures, m.numCenters]);
   if (m instanceof BernoulliRBM) {
-    if (m.weight === null) throw new ExportError(describeModule(m, path), "it has no weights yet; call fit() first");
+    if (m.weight === null) {
+      throw new ExportError(describeModule(m, path), "it has no weights yet; call fit() first");
+    }
     return helper("BernoulliRBM", [m.nFeatures, m.nComponents]);
   }
   if (m instanceof SequenceClassifier) {
     const o = m.options;
-    return helper("SequenceClassifier", [o.inputSize, o.numClasses], [["cell", o.cell], ["hidden_size", o.hiddenSize],
+    return helper("SequenceClassifier", [o.inputSize, o.numClasses], [["cell", o.cell],
+      ["hidden_size", o.hiddenSize],
       ["num_layers", o.numLayers], ["bidirectional", o.bidirectional], ["dropout", o.dropout]]);
   }
   if (m instanceof CharLSTM) {
-    return helper("CharLSTM", [m.vocabSize], [["embedding_dim", m.embeddingDim], ["hidden_size", m.hiddenSize],
+    return helper("CharLSTM", [m.vocabSize], [["embedding_dim", m.embeddingDim],
+      ["hidden_size", m.hiddenSize],
       ["num_layers", m.numLayers], ["dropout", m.dropout]]);
   }
   if (m instanceof Autoencoder) {
     out.classes.add("Autoencoder");
-    return `Autoencoder(\n    ${py([...m.inputShape])},\n    ${sub(m.encoder, "encoder").split("\n").join("\n    ")},\n` +
-      `    ${sub(m.decoder, "decoder").split("\n").join("\n    ")},\n    noise=${py(m.noise)},\n)`;
+    return `Autoencoder(\n    ${py([...m.inputShape])},\n    ${indented(m.encoder, "encoder")},\n` +
+      `    ${indented(m.decoder, "decoder")},\n    noise=${py(m.noise)},\n)`;
   }
   if (m instanceof GAN) {
     out.classes.add("GAN");
-    return `GAN(\n    ${py([...m.imageShape])},\n    ${sub(m.generator, "generator").split("\n").join("\n    ")},\n` +
-      `    ${sub(m.discriminator, "discriminator").split("\n").join("\n    ")},\n)`;
+    return `GAN(\n    ${py([...m.imageShape])},\n    ${indented(m.generator, "generator")},\n` +
+      `    ${indented(m.discriminator, "discriminator")},\n)`;
   }
   throw new ExportError(describeModule(m, path), "no PyTorch form is known for this module class");
 }

@@ -4,7 +4,9 @@
  * train_ddp.py, which continues training under torchrun with DistributedDataParallel.
  */
 
-export const SAFETENSORS_PY = `_DTYPES = {"F32": torch.float32, "F64": torch.float64, "I32": torch.int32, "I64": torch.int64}
+export const SAFETENSORS_PY = `_DTYPES = {
+    "F32": torch.float32, "F64": torch.float64, "I32": torch.int32, "I64": torch.int64,
+}
 _TAGS = {dtype: tag for tag, dtype in _DTYPES.items()}
 
 
@@ -35,7 +37,9 @@ def save_safetensors(tensors, path, metadata=None):
         if t.dtype == torch.int64:
             t = t.to(torch.int32)
         raw = t.numpy().tobytes()
-        header[name] = {"dtype": _TAGS[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        header[name] = {
+            "dtype": _TAGS[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)],
+        }
         chunks.append(raw)
         offset += len(raw)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -52,8 +56,9 @@ PyTorch's DistributedDataParallel, then write weights that zendl reads back (zd.
 
     torchrun --standalone --nproc_per_node 2 train_ddp.py --data data.safetensors --epochs 5
     # more machines: run on each, with its own --node_rank
-    torchrun --nnodes 2 --node_rank 0 --master_addr HOST --master_port 29500 --nproc_per_node 8 train_ddp.py ...
+    torchrun --nnodes 2 --node_rank 0 --master_addr HOST --nproc_per_node 8 train_ddp.py --data ...
 
+(torchrun 1.13 on Python 3.11, Debian's, misreads its own defaults: add --redirects 2 --tee 2 there.)
 --data is a safetensors file with a tensor "x" (the inputs) and, where the task has targets, "y"
 (from zendl: await zd.save(new Map([["x", x], ["y", y]]), "data.safetensors")). Without it the script
 trains on random data of the right shapes, which shows the mechanics and nothing more. Processes talk
