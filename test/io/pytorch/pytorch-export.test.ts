@@ -52,7 +52,11 @@ test("PyTorch runs every exported layer kind and model family with zendl's outpu
   expected.push(flatOutputs(zd.noGrad(() => charLstm.forward(ids, [h0, c0]))));
   cases.push({ label: "char-LSTM with a carried state", inputShape: [7], model: () => charLstm });
   dirs.push(charDir);
-  const run = spawnSync(PYTHON, [join(root, "test", "io", "pytorch", "run-exports.py"), ...dirs], { encoding: "utf8" });
+  // train_ddp.py's step for every task (classification, regression, reconstruction, language model, GAN,
+  // RBM): the model families and the char-LSTM, 2 steps each on one process; torchrun runs 2 in the CLI test.
+  const trained = dirs.slice(LAYER_CASES.length);
+  const script = join(root, "test", "io", "pytorch", "run-exports.py");
+  const run = spawnSync(PYTHON, [script, ...dirs, "--train", ...trained], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   for (const [i, c] of cases.entries()) {
     const outputs = await zd.loadStateDict(join(dirs[i], "outputs.safetensors"));
@@ -60,5 +64,12 @@ test("PyTorch runs every exported layer kind and model family with zendl's outpu
     expected[i].forEach((e, k) => {
       assertNear(`${c.label} output ${k}`, asOrt(outputs.get(`out${k}`)!) as never, e, 1e-5);
     });
+  }
+  for (const dir of trained) {
+    // The result loads in zendl (architecture kept in its metadata), with the same names, trained.
+    const before = (await zd.load(join(dir, "model.safetensors"))).stateDict();
+    const after = (await zd.load(join(dir, "model-trained.safetensors"))).stateDict();
+    assert.deepEqual([...after.keys()], [...before.keys()], dir);
+    assert.ok([...before].some(([k, t]) => t.sub(after.get(k)!).abs().max().item() > 1e-7), `${dir}: trained`);
   }
 });
