@@ -13,7 +13,8 @@ import { readFile } from "node:fs/promises";
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "cli", "main.js");
 const hasTorch = spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0;
-const skipTorch = !hasTorch && !process.env.CI ? "needs /usr/bin/python3 with torch (apt-get install python3-torch)" : false;
+const skipTorch = !hasTorch && !process.env.CI
+  ? "needs /usr/bin/python3 with torch (apt-get install python3-torch)" : false;
 
 function zendl(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
@@ -24,7 +25,8 @@ const out = mkdtempSync(join(tmpdir(), "zendl-export-"));
 const modelFile = join(out, "model.safetensors");
 
 test("a CLI-trained model exports to ONNX with the input shape from its file", async () => {
-  const trained = zendl("train", "mlp", "--dataset", "digits", "--epochs", "1", "--hidden", "32", "--out", out);
+  const trained = zendl("train", "mlp", "--dataset", "digits", "--epochs", "1", "--hidden", "32",
+    "--out", out);
   assert.equal(trained.status, 0, trained.stderr);
   const r = zendl("export", modelFile, "--format", "onnx", "--out", join(out, "model.onnx"));
   assert.equal(r.status, 0, r.stderr);
@@ -33,16 +35,20 @@ test("a CLI-trained model exports to ONNX with the input shape from its file", a
   const bytes = await readFile(join(out, "model.onnx"));
   for (const batch of [1, 7]) {
     const x = zd.randn([batch, 64], { seed: batch });
-    assertNear(`mlp batch ${batch}`, (await runOnnx(bytes, { input: x })).output, zd.noGrad(() => model.forward(x)));
+    const got = (await runOnnx(bytes, { input: x })).output;
+    assertNear(`mlp batch ${batch}`, got, zd.noGrad(() => model.forward(x)));
   }
 });
 
 test("export usage errors print one line and exit with code 2", () => {
   const cases: Array<[string[], RegExp]> = [
     [["export", modelFile, "--out", "x.onnx"], /required option '--format <name>' not specified/],
-    [["export", modelFile, "--format", "tflite", "--out", "x"], /--format must be one of onnx, pytorch, got "tflite"/],
-    [["export", modelFile, "--format", "onnx", "--out", "x", "--input-shape", "1,a"], /--input-shape must be comma-sep/],
-    [["export", "/nonexistent/model.safetensors", "--format", "onnx", "--out", "x"], /cannot read model file/],
+    [["export", modelFile, "--format", "tflite", "--out", "x"],
+      /--format must be one of onnx, pytorch, got "tflite"/],
+    [["export", modelFile, "--format", "onnx", "--out", "x", "--input-shape", "1,a"],
+      /--input-shape must be comma-sep/],
+    [["export", "/nonexistent/model.safetensors", "--format", "onnx", "--out", "x"],
+      /cannot read model file/],
   ];
   for (const [args, message] of cases) {
     const r = zendl(...args);
@@ -52,8 +58,8 @@ test("export usage errors print one line and exit with code 2", () => {
   }
 });
 
-test("the PyTorch export trains on with torchrun (2 processes, gloo) and zendl reads the result", { skip: skipTorch },
-  async () => {
+test("the PyTorch export trains on with torchrun (2 processes, gloo) and zendl reads the result",
+  { skip: skipTorch }, async () => {
     assert.ok(hasTorch, "/usr/bin/python3 cannot import torch");
     const dir = join(out, "torch");
     const r = zendl("export", modelFile, "--format", "pytorch", "--out", dir);
@@ -63,8 +69,9 @@ test("the PyTorch export trains on with torchrun (2 processes, gloo) and zendl r
     const scaled = new zd.data.StandardScaler().fit(x).transform(x.slice(0, 0, 256));
     await zd.save(new Map([["x", scaled], ["y", y.slice(0, 0, 256)]]), join(dir, "data.safetensors"));
     // --redirects/--tee 2 work around the Python 3.11 enum change that breaks torchrun 1.13's defaults.
-    const run = spawnSync("torchrun", ["--standalone", "--nproc_per_node", "2", "--redirects", "2", "--tee", "2",
-      join(dir, "train_ddp.py"), "--data", join(dir, "data.safetensors"), "--steps", "3", "--batch-size", "32"],
+    const run = spawnSync("torchrun", ["--standalone", "--nproc_per_node", "2", "--redirects", "2",
+      "--tee", "2", join(dir, "train_ddp.py"), "--data", join(dir, "data.safetensors"), "--steps", "3",
+      "--batch-size", "32"],
     { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /epoch 1: loss \d+\.\d+ \(3 steps, 2 processes\)/);

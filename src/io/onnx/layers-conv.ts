@@ -6,8 +6,8 @@ import { BatchNorm1d, BatchNorm2d, LayerNorm } from "../../nn/layers/norm.js";
 import {
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d,
 } from "../../nn/layers/pool.js";
-import type { IntPair } from "../../nn/im2col.js";
-import { resolvePadding } from "../../nn/conv.js";
+import type { IntPair } from "../../nn/functional/im2col.js";
+import { resolvePadding } from "../../nn/functional/conv.js";
 import { child, describeModule, registerOnnxConverter, simple } from "./convert.js";
 import { ExportError, attr, join, type ConvertContext } from "./graph.js";
 import { reshape } from "./layers-basic.js";

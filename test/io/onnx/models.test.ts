@@ -13,7 +13,8 @@ const x = digits.x.slice(0, 0, 300).div(16), y = digits.y.slice(0, 0, 300);
 
 test("estimators export their networks (fitted on a slice of the digits)", async () => {
   const fitted: Array<[string, () => { model: zd.nn.AnyModule | null } | { toModule(): zd.nn.AnyModule }]> = [
-    ["MLPClassifier", () => new models.MLPClassifier({ hiddenLayerSizes: [16], maxIter: 2, randomState: 0 }).fit(x, y)],
+    ["MLPClassifier",
+      () => new models.MLPClassifier({ hiddenLayerSizes: [16], maxIter: 2, randomState: 0 }).fit(x, y)],
     ["MLPRegressor", () => new models.MLPRegressor({ hiddenLayerSizes: [8], maxIter: 2, randomState: 0 })
       .fit(x, zd.cast(y, "float32").reshape([-1, 1]))],
     ["Perceptron", () => new models.Perceptron({ maxIter: 2, randomState: 0 }).fit(x, y)],
@@ -77,14 +78,19 @@ test("what cannot be exported fails naming the layer and the reason", () => {
       /cannot export Custom at "1": no ONNX converter is known for this module class/],
     [new zd.nn.Sequential(new zd.nn.Conv2d(1, 1, 3, { padding: 1, paddingMode: "circular" })), [1, 5, 5],
       /cannot export Conv2d at "0": paddingMode "circular" needs .* opset 19/],
-    [new zd.nn.BatchNorm1d(3, { trackRunningStats: false }), [3], /cannot export BatchNorm1d: it has no running statistics/],
+    [new zd.nn.BatchNorm1d(3, { trackRunningStats: false }), [3],
+      /cannot export BatchNorm1d: it has no running statistics/],
     [new zd.nn.Embedding(5, 2, { maxNorm: 1 }), [3], /cannot export Embedding: maxNorm rescales/],
   ];
-  for (const [model, inputShape, message] of cases) assert.throws(() => zd.exportOnnx(model, { inputShape }), message);
+  for (const [model, inputShape, message] of cases) {
+    assert.throws(() => zd.exportOnnx(model, { inputShape }), message);
+  }
+  const linear = new zd.nn.Linear(2, 2);
   assert.throws(() => zd.exportOnnx(new zd.nn.Sequential(new zd.nn.ReLU())), /pass inputShape/);
-  assert.throws(() => zd.exportOnnx(new zd.nn.Linear(2, 2), { opset: 9 }), /opset must be one of 17, 18, 19, 20, got 9/);
-  assert.throws(() => zd.exportOnnx(new zd.nn.Linear(2, 2), { inputShape: [0] }), /inputShape must be an array of positive/);
-  assert.throws(() => zd.exportOnnx(new models.MLPClassifier()), /MLPClassifier has no network yet; call fit\(\) first/);
+  assert.throws(() => zd.exportOnnx(linear, { opset: 9 }), /opset must be one of 17, 18, 19, 20, got 9/);
+  assert.throws(() => zd.exportOnnx(linear, { inputShape: [0] }), /inputShape must be an array of positive/);
+  assert.throws(() => zd.exportOnnx(new models.MLPClassifier()),
+    /MLPClassifier has no network yet; call fit\(\) first/);
 });
 
 test("registerOnnxConverter teaches the exporter a module class of one's own", async () => {
@@ -93,7 +99,8 @@ test("registerOnnxConverter teaches the exporter a module class of one's own", a
     forward(t: zd.Tensor) { return t.mul(this.factor); }
   }
   zd.registerOnnxConverter(Scaled, (ctx, m, [v]) => [{
-    name: ctx.graph.op("Mul", [v.name, ctx.graph.floats("factor", [m.factor], [])]), sample: m.forward(v.sample),
+    name: ctx.graph.op("Mul", [v.name, ctx.graph.floats("factor", [m.factor], [])]),
+    sample: m.forward(v.sample),
   }]);
   await checkExport({ label: "Scaled", inputShape: [3],
     model: () => new zd.nn.Sequential(new zd.nn.Linear(3, 2), new Scaled(-3)) });

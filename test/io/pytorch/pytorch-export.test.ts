@@ -17,13 +17,15 @@ const PYTHON = "/usr/bin/python3";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 const hasTorch = spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
 // Without torch the check cannot run: that is a failure in CI (which installs it), a skip elsewhere.
-const skip = !hasTorch && !process.env.CI ? "needs /usr/bin/python3 with torch (apt-get install python3-torch)" : false;
+const skip = !hasTorch && !process.env.CI
+  ? "needs /usr/bin/python3 with torch (apt-get install python3-torch)" : false;
 
 function asOrt(t: zd.Tensor): { dims: readonly number[]; data: Float32Array } {
   return { dims: t.shape, data: Float32Array.from(t.dataSync()) };
 }
 
-test("PyTorch runs every exported layer kind and model family with zendl's outputs (1e-5)", { skip }, async () => {
+test("PyTorch runs every exported layer kind and model family with zendl's outputs (1e-5)", { skip },
+  async () => {
   assert.ok(hasTorch, "/usr/bin/python3 cannot import torch");
   const base = mkdtempSync(join(tmpdir(), "zendl-torch-"));
   const cases = [...LAYER_CASES, ...FAMILY_CASES];
@@ -43,7 +45,8 @@ test("PyTorch runs every exported layer kind and model family with zendl's outpu
   }
   // The char-LSTM takes its carried state too: inputs "s0" (h0) and "s1" (c0).
   zd.manualSeed(99);
-  const charLstm = new zd.models.CharLSTM({ vocabSize: 20, embeddingDim: 6, hiddenSize: 10, numLayers: 2 }).eval();
+  const charLstm = new zd.models.CharLSTM({ vocabSize: 20, embeddingDim: 6, hiddenSize: 10, numLayers: 2 });
+  charLstm.eval();
   const ids = zd.randint(0, 20, [3, 7], { seed: 5, dtype: "int32" });
   const h0 = zd.randn([2, 3, 10], { seed: 6 }), c0 = zd.randn([2, 3, 10], { seed: 7 });
   const charDir = join(base, "char-lstm");
@@ -70,6 +73,7 @@ test("PyTorch runs every exported layer kind and model family with zendl's outpu
     const before = (await zd.load(join(dir, "model.safetensors"))).stateDict();
     const after = (await zd.load(join(dir, "model-trained.safetensors"))).stateDict();
     assert.deepEqual([...after.keys()], [...before.keys()], dir);
-    assert.ok([...before].some(([k, t]) => t.sub(after.get(k)!).abs().max().item() > 1e-7), `${dir}: trained`);
+    const moved = [...before].some(([k, t]) => t.sub(after.get(k)!).abs().max().item() > 1e-7);
+    assert.ok(moved, `${dir}: trained`);
   }
 });
