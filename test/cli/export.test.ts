@@ -33,6 +33,8 @@ test("a CLI-trained model exports to ONNX with the input shape from its file", a
   assert.match(r.stdout, /wrote .*model\.onnx \(ONNX opset 17, Sequential\)/);
   const model = (await zd.load(modelFile)).eval();
   const bytes = await readFile(join(out, "model.onnx"));
+  // What zendl train recorded travels in the file's metadata_props (the scaler the inputs need).
+  assert.ok(bytes.includes("cli.scaler"), "the scaler is in the ONNX metadata");
   for (const batch of [1, 7]) {
     const x = zd.randn([batch, 64], { seed: batch });
     const got = (await runOnnx(bytes, { input: x })).output;

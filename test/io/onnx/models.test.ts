@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import * as zd from "../../../src/index.js";
 import { FAMILY_CASES } from "../export-cases.js";
@@ -61,6 +64,16 @@ test("char-LSTM: ids and the carried state in, logits and the new state out, any
     assertNear(`h_n ${batch}x${time}`, got.h_n, h);
     assertNear(`c_n ${batch}x${time}`, got.c_n, c);
   }
+});
+
+test("saveOnnx writes exportOnnx's bytes", async () => {
+  const model = new zd.nn.Sequential(new zd.nn.Linear(3, 2), new zd.nn.Tanh());
+  const path = join(mkdtempSync(join(tmpdir(), "zendl-onnx-")), "m.onnx");
+  await zd.saveOnnx(model, path, { opset: 18 });
+  assert.deepEqual(new Uint8Array(readFileSync(path)), zd.exportOnnx(model, { opset: 18 }));
+  const x = zd.randn([2, 3]);
+  const got = (await runOnnx(readFileSync(path), { input: x })).output;
+  assertNear("opset 18", got, zd.noGrad(() => model.forward(x)));
 });
 
 test("a fixed batch size is written into the file when dynamicBatch is false", async () => {
