@@ -134,10 +134,12 @@ export function exportOnnx(target: Exportable, options: ExportOnnxOptions = {}):
       const graph = new GraphBuilder();
       for (const port of [...signature.inputs, ...signature.outputs]) graph.fresh(port.name);
       const vocabulary = vocabularyOf(model);
+      // The probe has the weights' float type (the file itself computes in float32).
+      const dtype = model.parameters().find((p) => p.dtype === "float64")?.dtype ?? "float32";
       const probes: Tensor[] = signature.inputs.map((port, i) => {
-        if (i > 0) return randn(signature.stateShape!(batch), { seed: i });
+        if (i > 0) return randn(signature.stateShape!(batch), { seed: i, dtype });
         const shape = withBatch(inputShape, port, batch);
-        return vocabulary === null ? randn(shape, { seed: 0 })
+        return vocabulary === null ? randn(shape, { seed: 0, dtype })
           : randint(0, vocabulary, shape, { seed: 0, dtype: "int32" });
       });
       const inputs: Value[] = signature.inputs.map((port, i) => ({ name: port.name, sample: probes[i] }));

@@ -73,7 +73,8 @@ function configBlock(op: string, model: AnyModule, task: PyTorchTask,
     lines.push(`DATA_SHAPE = ${py([...inputShape])}  # one input sample`,
       `INPUT_IDS = ${py(vocabulary)}  # token ids in [0, INPUT_IDS) rather than numbers, when not None`);
     if (task === "classification" || task === "regression") {
-      const probe = vocabulary === null ? randn([2, ...inputShape], { seed: 0 })
+      const dtype = model.parameters().find((p) => p.dtype === "float64")?.dtype ?? "float32";
+      const probe = vocabulary === null ? randn([2, ...inputShape], { seed: 0, dtype })
         : randint(0, vocabulary, [2, ...inputShape], { seed: 0, dtype: "int32" });
       // The first output (a recurrent layer's is its output sequence) says the number of outputs.
       let out: unknown = noGrad(() => model.forward(probe));
