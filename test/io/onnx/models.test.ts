@@ -118,3 +118,11 @@ test("registerOnnxConverter teaches the exporter a module class of one's own", a
   await checkExport({ label: "Scaled", inputShape: [3],
     model: () => new zd.nn.Sequential(new zd.nn.Linear(3, 2), new Scaled(-3)) });
 });
+
+test("a float64 model exports (the file computes in float32)", async () => {
+  const model = new zd.nn.LSTM(3, 4, { dtype: "float64", batchFirst: true }).eval();
+  const bytes = zd.exportOnnx(model, { inputShape: [5, 3] });
+  const x = zd.randn([2, 5, 3], { seed: 4, dtype: "float64" });
+  const [output] = zd.noGrad(() => model.forward(x));
+  assertNear("float64 LSTM", (await runOnnx(bytes, { input: x })).output, output);
+});
