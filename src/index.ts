@@ -56,3 +56,12 @@ export * from "./io/checkpoint.js";
 export {
   writePng, saveImageGrid, makeImageGrid, encodePng, type PngChannels, type ImageGridOptions, type ImageGrid,
 } from "./io/png.js";
+export {
+  exportOnnx, type ExportOnnxOptions, type Exportable,
+} from "./io/onnx/export.js";
+export { registerOnnxConverter, type OnnxConverter } from "./io/onnx/convert.js";
+export { saveOnnx } from "./node/onnx-file.js";
+export {
+  exportPyTorch, type ExportPyTorchOptions, type PyTorchExport, type PyTorchTask,
+} from "./io/pytorch/export.js";
+export { savePyTorch } from "./node/pytorch-files.js";

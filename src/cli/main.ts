@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { UsageError } from "./errors.js";
 import { registerUseCommands } from "./commands/use-commands.js";
+import { registerExportCommand } from "./commands/export.js";
 import { COMMON_FLAGS, type TrainFlags } from "./commands/train-flags.js";
 import { recordRun, type RecordFlags } from "./commands/recorded-run.js";
 import { TRAINERS, allTrainFlags, datasetHelp, prepareTrain } from "./commands/trainers-table.js";
@@ -70,6 +71,7 @@ export function buildProgram(argv: string[] = []): Command {
     printResult(result, parsed.json, summary);
   });
   registerUseCommands(program, printResult);
+  registerExportCommand(program);
   return program;
 }
 
