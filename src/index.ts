@@ -52,5 +52,5 @@ export {
 } from "./train/tbptt.js";
 export * from "./io/checkpoint.js";
 export {
-  writePng, saveImageGrid, makeImageGrid, encodePng, type PngChannels, type ImageGridOptions, type ImageGrid,
+  writePng, saveImageGrid, makeImageGrid, encodePng, toImageData, type PngChannels, type ImageGridOptions, type ImageGrid,
 } from "./io/png.js";

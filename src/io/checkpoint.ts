@@ -3,17 +3,16 @@
  * The architecture, when the model can describe itself, travels as JSON in the file's metadata so
  * that `load` can rebuild the model without its code; the weights stay readable by any tool.
  */
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { platform } from "#platform";
 import { Module, type AnyModule, type StateDict } from "../nn/module.js";
 import { buildModule } from "../nn/registry.js";
 import {
   decodeOptimizerState, encodeOptimizerState, type OptimizerLike, type OptimizerStateDict,
 } from "./optimizer-state.js";
-import { writeFileAtomic, writeFileAtomicSync } from "./safetensors.js";
+import { describeSource, readSource, readSourceSync, type ByteSource } from "./sources.js";
 import { decodeStateDict, encodeStateDict } from "./state-dict.js";
 
-export type { OptimizerLike, OptimizerStateDict };
+export type { OptimizerLike, OptimizerStateDict, ByteSource };
 
 export interface SaveOptions {
   /** Also save this optimizer's state, to `${path}.optim`. */
@@ -29,14 +28,19 @@ export function optimizerStatePath(path: string): string {
   return `${path}.optim`;
 }
 
-function checkPath(op: string, path: string): void {
+function checkPath(op: string, path: unknown): void {
   if (typeof path !== "string" || path === "") throw new Error(`${op}: path must be a non-empty string`);
+}
+
+/** Sources are checked by readSource; only an empty string gets the path message. */
+function checkSource(op: string, source: unknown): void {
+  if (source === "") checkPath(op, source);
 }
 
 interface Encoded { model: Uint8Array; optimizer: Uint8Array | null }
 
-function encodeCheckpoint(target: AnyModule | StateDict, path: string, options: SaveOptions): Encoded {
-  checkPath("save", path);
+function encodeCheckpoint(target: AnyModule | StateDict, path: string | null, options: SaveOptions): Encoded {
+  if (path !== null) checkPath("save", path);
   const metadata: Record<string, string> = { format: "pt" };
   let stateDict: StateDict;
   if (target instanceof Module) {
@@ -68,42 +72,35 @@ function encodeCheckpoint(target: AnyModule | StateDict, path: string, options: 
  * Writes a model's (or a state dict's) weights to a safetensors file, atomically: a failed save
  * leaves any previous file intact. Keys and layouts are PyTorch's, so
  * `safetensors.torch.load_file(path)` reads it; built-in architectures are recorded for `load`.
+ * Without a path (the form for browsers) it resolves to the file's bytes instead.
  * @example
  * await zd.save(model, "digits.zendl", { optimizer: opt, metadata: { epoch: "10" } });
+ * const bytes = await zd.save(model);   // a Uint8Array: download it, or store it in IndexedDB
  */
+export async function save(target: AnyModule | StateDict, path: string, options?: SaveOptions): Promise<void>;
+export async function save(target: AnyModule | StateDict, options?: SaveOptions): Promise<Uint8Array>;
 export async function save(
-  target: AnyModule | StateDict, path: string, options: SaveOptions = {},
-): Promise<void> {
+  target: AnyModule | StateDict, pathOrOptions?: string | SaveOptions, options: SaveOptions = {},
+): Promise<void | Uint8Array> {
+  if (typeof pathOrOptions !== "string") {
+    const bytesOptions = pathOrOptions ?? {};
+    if (bytesOptions.optimizer !== undefined) {
+      throw new Error("save: options.optimizer needs a path (its state goes to a second file, " +
+        "`${path}.optim`); without a path save returns only the model's bytes");
+    }
+    return encodeCheckpoint(target, null, bytesOptions).model;
+  }
+  const path = pathOrOptions;
   const encoded = encodeCheckpoint(target, path, options);
-  await writeFileAtomic(path, encoded.model);
-  if (encoded.optimizer !== null) await writeFileAtomic(optimizerStatePath(path), encoded.optimizer);
+  await platform.writeFileAtomic(path, encoded.model);
+  if (encoded.optimizer !== null) await platform.writeFileAtomic(optimizerStatePath(path), encoded.optimizer);
 }
 
 /** `save`, synchronously. @example zd.saveSync(model, "model.safetensors") */
 export function saveSync(target: AnyModule | StateDict, path: string, options: SaveOptions = {}): void {
   const encoded = encodeCheckpoint(target, path, options);
-  writeFileAtomicSync(path, encoded.model);
-  if (encoded.optimizer !== null) writeFileAtomicSync(optimizerStatePath(path), encoded.optimizer);
-}
-
-function cannotRead(op: string, path: string, err: unknown): Error {
-  return new Error(`${op}: cannot read "${path}": ${err instanceof Error ? err.message : String(err)}`);
-}
-
-async function readBytes(op: string, path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw cannotRead(op, path, err);
-  }
-}
-
-function readBytesSync(op: string, path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw cannotRead(op, path, err);
-  }
+  platform.writeFileAtomicSync(path, encoded.model);
+  if (encoded.optimizer !== null) platform.writeFileAtomicSync(optimizerStatePath(path), encoded.optimizer);
 }
 
 function rebuild(bytes: Uint8Array, path: string): AnyModule {
@@ -131,46 +128,47 @@ function rebuild(bytes: Uint8Array, path: string): AnyModule {
 }
 
 /**
- * Rebuilds a model saved by `save` (architecture and weights, strictly checked). The type parameter
- * is an unchecked convenience for the caller's known model type.
+ * Rebuilds a model saved by `save` (architecture and weights, strictly checked) from a path (Node), a
+ * URL, a `Response`, a `Blob` or the bytes. The type parameter is an unchecked convenience for the
+ * caller's known model type.
  * @example const model = await zd.load<nn.Sequential>("digits.zendl");
  */
-export async function load<M extends AnyModule = Module>(path: string): Promise<M> {
-  checkPath("load", path);
-  const bytes = await readBytes("load", path);
-  return rebuild(bytes, path) as M;
+export async function load<M extends AnyModule = Module>(source: ByteSource): Promise<M> {
+  checkSource("load", source);
+  const bytes = await readSource("load", source);
+  return rebuild(bytes, describeSource(source)) as M;
 }
 
 /** `load`, synchronously. @example const model = zd.loadSync("model.safetensors") */
-export function loadSync<M extends AnyModule = Module>(path: string): M {
-  checkPath("loadSync", path);
-  return rebuild(readBytesSync("loadSync", path), path) as M;
+export function loadSync<M extends AnyModule = Module>(path: string | Uint8Array | ArrayBuffer): M {
+  checkSource("loadSync", path);
+  return rebuild(readSourceSync("loadSync", path), typeof path === "string" ? path : "<bytes>") as M;
 }
 
 /**
  * The tensors of a safetensors file by name, from zendl or from PyTorch (int64 becomes int32).
  * @example model.loadStateDict(await zd.loadStateDict("pytorch_model.safetensors"));
  */
-export async function loadStateDict(path: string): Promise<StateDict> {
-  checkPath("loadStateDict", path);
-  const bytes = await readBytes("loadStateDict", path);
-  return decodeStateDict(bytes, path).stateDict;
+export async function loadStateDict(source: ByteSource): Promise<StateDict> {
+  checkSource("loadStateDict", source);
+  const bytes = await readSource("loadStateDict", source);
+  return decodeStateDict(bytes, describeSource(source)).stateDict;
 }
 
 /** `loadStateDict`, synchronously. @example model.loadStateDict(zd.loadStateDictSync("w.safetensors")) */
 export function loadStateDictSync(path: string): StateDict {
   checkPath("loadStateDictSync", path);
-  return decodeStateDict(readBytesSync("loadStateDictSync", path), path).stateDict;
+  return decodeStateDict(readSourceSync("loadStateDictSync", path), path).stateDict;
 }
 
 /**
  * The string metadata of a safetensors file (format, architecture, the user's entries).
  * @example (await zd.loadMetadata("digits.zendl")).epoch
  */
-export async function loadMetadata(path: string): Promise<Record<string, string>> {
-  checkPath("loadMetadata", path);
-  const bytes = await readBytes("loadMetadata", path);
-  return decodeStateDict(bytes, path).metadata;
+export async function loadMetadata(source: ByteSource): Promise<Record<string, string>> {
+  checkSource("loadMetadata", source);
+  const bytes = await readSource("loadMetadata", source);
+  return decodeStateDict(bytes, describeSource(source)).metadata;
 }
 
 function restoreOptimizer(bytes: Uint8Array, file: string, optimizer: OptimizerLike): void {
@@ -192,7 +190,7 @@ function restoreOptimizer(bytes: Uint8Array, file: string, optimizer: OptimizerL
 export async function loadOptimizerState(path: string, optimizer: OptimizerLike): Promise<void> {
   checkPath("loadOptimizerState", path);
   const file = optimizerStatePath(path);
-  const bytes = await readBytes("loadOptimizerState", file);
+  const bytes = await readSource("loadOptimizerState", file);
   restoreOptimizer(bytes, file, optimizer);
 }
 
@@ -200,6 +198,6 @@ export async function loadOptimizerState(path: string, optimizer: OptimizerLike)
 export function loadOptimizerStateSync(path: string, optimizer: OptimizerLike): void {
   checkPath("loadOptimizerStateSync", path);
   const file = optimizerStatePath(path);
-  restoreOptimizer(readBytesSync("loadOptimizerStateSync", file), file, optimizer);
+  restoreOptimizer(readSourceSync("loadOptimizerStateSync", file), file, optimizer);
 }
 

@@ -5,10 +5,6 @@
  *
  * Layout: u64 little-endian header length N | N bytes of UTF-8 JSON | data area.
  */
-import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
 
 export type RawDtype = "float32" | "float64" | "int32";
 export interface RawTensor {
@@ -261,62 +257,4 @@ function halfToFloat(h: number): number {
   if (exponent === 0) return sign * fraction * 2 ** -24; // subnormal (or signed zero)
   if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
-// A crash mid-write must never leave a truncated checkpoint under the real name, so we write
-// a sibling temp file (same directory => same filesystem => rename is atomic) and swap it in.
-function tempPathFor(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-}
-
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const temp = tempPathFor(path);
-  try {
-    const handle = await open(temp, "wx");
-    try {
-      await handle.writeFile(bytes);
-      // Without fsync the rename can reach disk before the data, leaving an empty file after a power loss.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw err;
-  }
-  await syncDirectory(dirname(path));
-}
-
-export function writeFileAtomicSync(path: string, bytes: Uint8Array | string): void {
-  const temp = tempPathFor(path);
-  try {
-    const fd = openSync(temp, "wx");
-    try {
-      const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
-      for (let written = 0; written < data.length;) written += writeSync(fd, data, written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-  try {
-    const dirFd = openSync(dirname(path), "r");
-    try { fsyncSync(dirFd); } finally { closeSync(dirFd); }
-  } catch {
-    // Best effort: persisting the rename needs a directory fsync on POSIX, which Windows does not support.
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, "r");
-    try { await handle.sync(); } finally { await handle.close(); }
-  } catch {
-    // Best effort: persisting the rename needs a directory fsync on POSIX, which Windows does not support.
-  }
 }

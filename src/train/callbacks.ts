@@ -1,4 +1,5 @@
-import { SingleBar } from "cli-progress";
+import { platform } from "#platform";
+import type { ProgressBar, TextSink } from "../platform/types.js";
 import type { Tensor } from "../core/tensor.js";
 import type {
   BatchEndEvent, EpochBeginEvent, EpochEndEvent, Logs, TrainBeginEvent, TrainEndEvent,
@@ -48,18 +49,19 @@ export function formatLogs(logs: Logs): string {
 export interface ProgressLoggerOptions {
   /** 0 silent; 1 a progress bar on a terminal (one line per epoch otherwise); 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
-  stream?: NodeJS.WriteStream;
+  /** Where lines go: default stderr in Node, the console in a browser. */
+  stream?: TextSink;
 }
 
 /** Progress on stderr: a bar per epoch on a terminal, plain lines when piped or in CI. */
 export class ProgressLogger implements Callback {
   private readonly verbose: 0 | 1 | 2;
-  private readonly stream: NodeJS.WriteStream;
-  private bar: SingleBar | null = null;
+  private readonly stream: TextSink;
+  private bar: ProgressBar | null = null;
 
   constructor(options: ProgressLoggerOptions = {}) {
     this.verbose = options.verbose ?? 1;
-    this.stream = options.stream ?? process.stderr;
+    this.stream = options.stream ?? platform.stderr();
   }
 
   private get useBar(): boolean {
@@ -68,10 +70,8 @@ export class ProgressLogger implements Callback {
 
   onEpochBegin(event: EpochBeginEvent): void {
     if (!this.useBar) return;
-    this.bar = new SingleBar({
-      stream: this.stream, clearOnComplete: false, hideCursor: true,
-      format: `epoch ${event.epoch}/${event.epochs} [{bar}] {value}/{total} loss={loss}`,
-    });
+    this.bar = platform.progressBar(this.stream,
+      `epoch ${event.epoch}/${event.epochs} [{bar}] {value}/{total} loss={loss}`);
   }
 
   onBatchEnd(event: BatchEndEvent): void {

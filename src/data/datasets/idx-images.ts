@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { platform } from "#platform";
 import { fromFlat } from "../../core/creation.js";
 import type { Tensor } from "../../core/tensor.js";
 import { readIdx, type IdxArray } from "./idx.js";
@@ -56,8 +55,9 @@ type FileKey = keyof typeof FILES;
 
 /** @internal The folders searched, in order, for a data set stored under `folder`. */
 export function searchFolders(folder: string, dir?: string,
-  env: NodeJS.ProcessEnv = process.env): SearchFolder[] {
+  env: Record<string, string | undefined> = { ZENDL_DATA: platform.env("ZENDL_DATA") }): SearchFolder[] {
   const folders: SearchFolder[] = [];
+  const { resolvePath: resolve, joinPath: join } = platform;
   if (dir !== undefined) folders.push({ path: resolve(dir), why: "the dir option" });
   const dataRoot = env.ZENDL_DATA;
   if (dataRoot) {
@@ -76,8 +76,8 @@ export function searchFolders(folder: string, dir?: string,
 function fileIn(folder: string, base: string): string | null {
   const dotted = base.replace(/-idx/, ".idx");
   for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
-    const path = join(folder, name);
-    if (existsSync(path)) return path;
+    const path = platform.joinPath(folder, name);
+    if (platform.exists(path)) return path;
   }
   return null;
 }

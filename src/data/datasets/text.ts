@@ -2,8 +2,7 @@
  * Text for character-level models: a character vocabulary, text files as token ids, and a loader of
  * consecutive sequence batches for truncated backpropagation through time.
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { platform } from "#platform";
 import { fromFlat } from "../../core/creation.js";
 import { Generator, generatorFor } from "../../core/random.js";
 import type { Tensor } from "../../core/tensor.js";
@@ -94,14 +93,14 @@ export interface LoadTextOptions {
  */
 export function loadText(path: string, options: LoadTextOptions = {}): TextData {
   if (typeof path !== "string" || path === "") throw new Error("loadText: path must be a non-empty string");
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = platform.readFileSync(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`loadText: cannot read "${path}": ${reason}`);
   }
-  const text = (path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
+  const text = new TextDecoder().decode(path.endsWith(".gz") ? platform.gunzipSync(bytes) : bytes);
   if (text.length === 0) throw new Error(`loadText: "${path}" is empty`);
   const vocabulary = options.vocabulary ?? CharVocabulary.fromText(text);
   return { text, vocabulary, ids: vocabulary.encode(text) };
