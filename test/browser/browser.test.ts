@@ -1,0 +1,88 @@
+// zendl in a real browser: Debian's Chromium (playwright-core) loads the bundled page suite from a
+// loopback server with and without COOP/COEP and checks what test/browser/page/suite.ts measures.
+// Prints one JSON line per page run: backend, threads, crossOriginIsolated, testAccuracy, ...
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { BrowserContext } from "playwright-core";
+import { serveStatic, type StaticServer } from "../../examples/browser/server.js";
+import { launchChromium } from "../helpers/chromium.js";
+import { ROOT, bundlePage } from "./bundle.js";
+import type { SuiteOptions, SuiteResult } from "./page/suite.js";
+
+const OUT = join(ROOT, "dist/test/browser/www");
+let browser: BrowserContext;
+let isolated: StaticServer, plain: StaticServer;
+const results = new Map<string, SuiteResult>();
+
+before(async () => {
+  await bundlePage(join(ROOT, "dist/test/browser/page/suite.js"), OUT);
+  [isolated, plain] = await Promise.all([serveStatic({ root: ROOT }), serveStatic({ root: ROOT, isolated: false })]);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all([isolated?.close(), plain?.close()]);
+});
+
+async function runPage(server: StaticServer, options: Partial<SuiteOptions>): Promise<SuiteResult> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  try {
+    await page.goto(`${server.url}dist/test/browser/www/index.html`);
+    await page.waitForFunction(() => "runSuite" in globalThis);
+    const full: SuiteOptions = { fixturesUrl: "/test/fixtures/", digitsUrl: "/data/digits.csv.gz",
+      memorySteps: 5000, ...options };
+    const result = await page.evaluate((o) =>
+      (globalThis as unknown as { runSuite(o: SuiteOptions): Promise<SuiteResult> }).runSuite(o), full);
+    assert.deepEqual(errors, [], "no uncaught errors in the page");
+    return result;
+  } finally {
+    await page.close();
+  }
+}
+
+function report(label: string, r: SuiteResult): void {
+  console.log(JSON.stringify({ page: label, backend: r.backend, threads: r.threads,
+    crossOriginIsolated: r.crossOriginIsolated, testAccuracy: r.testAccuracy, trainSeconds: r.trainSeconds,
+    longestFrameGapMs: Math.round(r.longestFrameGapMs), longestStepMs: Math.round(r.longestStepMs),
+    opCases: r.opTable.cases, opFailures: r.opTable.failures.length, memory: r.memory }));
+}
+
+function checkRun(r: SuiteResult): void {
+  assert.match(r.readyError ?? "", /await zd\.ready\(\)/, "a tensor before ready() names the fix");
+  assert.equal(r.backend, "wasm");
+  assert.ok(r.opTable.cases > 50, `op table ran ${r.opTable.cases} fixture cases`);
+  assert.deepEqual(r.opTable.failures, []);
+  assert.ok(r.testAccuracy >= 0.96, `digits MLP test accuracy ${r.testAccuracy} >= 0.96`);
+  assert.ok(r.roundTrip.bytes > 0 && r.roundTrip.fromBlob);
+  assert.equal(r.roundTrip.maxDifference, 0, "the loaded model computes the same outputs");
+}
+
+test("page served with COOP/COEP: crossOriginIsolated, 2 threads, kernels beside the bundle", async () => {
+  const r = await runPage(isolated, {});
+  results.set("isolated", r);
+  report("isolated", r);
+  checkRun(r);
+  assert.equal(r.crossOriginIsolated, true);
+  assert.equal(r.threads, 2);
+});
+
+test("page served without the headers: one thread, kernels from a URL given to ready()", async () => {
+  const r = await runPage(plain, { kernels: "/dist/kernels/" });
+  results.set("plain", r);
+  report("plain", r);
+  checkRun(r);
+  assert.equal(r.crossOriginIsolated, false);
+  assert.equal(r.threads, 1);
+});
+
+test("one thread and two give the same results", () => {
+  const a = results.get("isolated"), b = results.get("plain");
+  assert.ok(a && b, "both page runs finished");
+  a.matmulSample.forEach((v, i) => assert.ok(Math.abs(v - b.matmulSample[i]) <= 1e-4 * (1 + Math.abs(v)),
+    `matmul element ${i}: ${v} vs ${b.matmulSample[i]}`));
+  assert.equal(a.testAccuracy, b.testAccuracy);
+});
