@@ -9,6 +9,7 @@ import { serveStatic, type StaticServer } from "../../examples/browser/server.js
 import { launchChromium } from "../helpers/chromium.js";
 import { ROOT, bundlePage } from "./bundle.js";
 import type { SuiteOptions, SuiteResult } from "./page/suite.js";
+import type { WorkerTrainResult } from "./page/train-worker.js";
 
 const OUT = join(ROOT, "dist/test/browser/www");
 let browser: BrowserContext;
@@ -16,7 +17,8 @@ let isolated: StaticServer, plain: StaticServer;
 const results = new Map<string, SuiteResult>();
 
 before(async () => {
-  await bundlePage(join(ROOT, "dist/test/browser/page/suite.js"), OUT);
+  await bundlePage(join(ROOT, "dist/test/browser/page/suite.js"), OUT,
+    [join(ROOT, "dist/test/browser/page/train-worker.js")]);
   [isolated, plain] = await Promise.all([serveStatic({ root: ROOT }), serveStatic({ root: ROOT, isolated: false })]);
   browser = await launchChromium();
 });
@@ -26,22 +28,27 @@ after(async () => {
   await Promise.all([isolated?.close(), plain?.close()]);
 });
 
-async function runPage(server: StaticServer, options: Partial<SuiteOptions>): Promise<SuiteResult> {
+/** Opens the test page on `server`, runs `fn` in it and checks that nothing threw uncaught. */
+async function inPage<T, A>(server: StaticServer, fn: (arg: A) => Promise<T>, arg: A): Promise<T> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   try {
     await page.goto(`${server.url}dist/test/browser/www/index.html`);
     await page.waitForFunction(() => "runSuite" in globalThis);
-    const full: SuiteOptions = { fixturesUrl: "/test/fixtures/", digitsUrl: "/data/digits.csv.gz",
-      memorySteps: 5000, ...options };
-    const result = await page.evaluate((o) =>
-      (globalThis as unknown as { runSuite(o: SuiteOptions): Promise<SuiteResult> }).runSuite(o), full);
+    const result = await page.evaluate(fn as (arg: unknown) => Promise<T>, arg as unknown);
     assert.deepEqual(errors, [], "no uncaught errors in the page");
-    return result;
+    return result as T;
   } finally {
     await page.close();
   }
+}
+
+function runPage(server: StaticServer, options: Partial<SuiteOptions>): Promise<SuiteResult> {
+  const full: SuiteOptions = { fixturesUrl: "/test/fixtures/", digitsUrl: "/data/digits.csv.gz",
+    memorySteps: 5000, ...options };
+  return inPage(server, (o) =>
+    (globalThis as unknown as { runSuite(o: SuiteOptions): Promise<SuiteResult> }).runSuite(o), full);
 }
 
 function report(label: string, r: SuiteResult): void {
@@ -85,4 +92,23 @@ test("one thread and two give the same results", () => {
   a.matmulSample.forEach((v, i) => assert.ok(Math.abs(v - b.matmulSample[i]) <= 1e-4 * (1 + Math.abs(v)),
     `matmul element ${i}: ${v} vs ${b.matmulSample[i]}`));
   assert.equal(a.testAccuracy, b.testAccuracy);
+});
+
+test("training inside a Web Worker, with its own nested kernel workers", async () => {
+  const r = await inPage(isolated, (url) =>
+    (globalThis as unknown as { trainInWorker(u: string): Promise<WorkerTrainResult> }).trainInWorker(url),
+  "/data/digits.csv.gz");
+  console.log(JSON.stringify({ page: "worker", ...r }));
+  assert.equal(r.threads, 2);
+  assert.ok(r.testAccuracy >= 0.95, `accuracy ${r.testAccuracy}`);
+});
+
+test("the prebuilt bundle works from a plain <script type=module> import", async () => {
+  const r = await inPage(isolated, async () => {
+    const zd = await import("/dist/browser/zendl.js" as string) as typeof import("../../src/index.js");
+    await zd.ready();
+    const product = zd.tensor([[1, 2], [3, 4]]).matmul(zd.tensor([[5], [6]]));
+    return { values: product.toArray(), backend: zd.getBackend(), threads: zd.getNumThreads() };
+  }, null);
+  assert.deepEqual(r, { values: [[17], [39]], backend: "wasm", threads: 2 });
 });

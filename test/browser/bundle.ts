@@ -17,14 +17,20 @@ const kernelsBeside: Plugin = {
   },
 };
 
-/** Bundles `entry` into `outDir`/page.js (plus worker.js, the kernels and an index.html that loads it). */
-export async function bundlePage(entry: string, outDir: string): Promise<Metafile> {
+/**
+ * Bundles `entry` into `outDir`/page.js (plus worker.js, the kernels and an index.html that loads it),
+ * and each of `extra` into `outDir`/<its name>.
+ */
+export async function bundlePage(entry: string, outDir: string, extra: string[] = []): Promise<Metafile> {
   mkdirSync(outDir, { recursive: true });
   const common: BuildOptions = { bundle: true, format: "esm", platform: "browser", target: "es2022",
     logLevel: "error", plugins: [kernelsBeside] };
   const result = await build({ ...common, entryPoints: [entry], outfile: join(outDir, "page.js"), metafile: true });
   await build({ ...common, entryPoints: [join(ROOT, "dist/src/backend/wasm/worker.js")],
     outfile: join(outDir, "worker.js") });
+  for (const file of extra) {
+    await build({ ...common, entryPoints: [file], outfile: join(outDir, file.split(/[\\/]/).at(-1) as string) });
+  }
   for (const file of ["zendl-relaxed.wasm", "zendl-simd.wasm"]) {
     copyFileSync(join(ROOT, "dist/kernels", file), join(outDir, file));
   }

@@ -99,3 +99,14 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
 }
 
 (globalThis as unknown as { runSuite: typeof runSuite }).runSuite = runSuite;
+
+/** Starts train-worker.js (beside this bundle) and resolves with what it reports. */
+export function trainInWorker(digitsUrl: string): Promise<unknown> {
+  const worker = new Worker(new URL("./train-worker.js", import.meta.url), { type: "module" });
+  return new Promise((resolve, reject) => {
+    worker.addEventListener("message", (event) => { resolve(event.data); worker.terminate(); });
+    worker.addEventListener("error", (event) => reject(new Error(event.message)));
+    worker.postMessage({ digitsUrl });
+  });
+}
+(globalThis as unknown as { trainInWorker: typeof trainInWorker }).trainInWorker = trainInWorker;
