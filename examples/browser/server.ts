@@ -58,7 +58,10 @@ export function serveStatic(options: StaticServerOptions): Promise<StaticServer>
       const port = typeof address === "object" && address ? address.port : options.port;
       resolve({
         url: `http://127.0.0.1:${port}/`, server,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        close: () => new Promise<void>((done) => {
+          server.closeAllConnections();
+          server.close(() => done());
+        }),
       });
     });
   });

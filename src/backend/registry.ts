@@ -116,7 +116,7 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
   if (typeof options !== "object" || options === null) {
     throw new Error(`ready: options must be an object such as { kernels: url }, got ${String(options)}`);
   }
-  const wantsWasm = active === null ? (platform.env("ZENDL_BACKEND") || "wasm") === "wasm" : active.name === "wasm";
-  if (wantsWasm || options.kernels !== undefined) await prepareKernels(options.kernels);
+  const wanted = active === null ? platform.env("ZENDL_BACKEND") || "wasm" : active.name;
+  if (wanted === "wasm" || options.kernels !== undefined) await prepareKernels(options.kernels);
   await activeBackend().ready?.();
 }

@@ -52,7 +52,8 @@ async function compileFrom(url: URL): Promise<WebAssembly.Module> {
 
 /** Relaxed SIMD when the engine validates it (probed with the real binary), plain SIMD otherwise. */
 async function fetchBest(base: URL | null): Promise<LoadedKernels> {
-  const url = (variant: KernelVariant): URL => (base ? new URL(FILES[variant], base) : defaultKernelUrl(variant));
+  const url = (variant: KernelVariant): URL =>
+    (base ? new URL(FILES[variant], base) : defaultKernelUrl(variant));
   try {
     return { module: await compileFrom(url("relaxed")), variant: "relaxed" };
   } catch (error) {
