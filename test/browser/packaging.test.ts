@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { ROOT } from "./bundle.js";
+import { ROOT } from "../../examples/browser/bundle.js";
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 

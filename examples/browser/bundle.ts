@@ -1,11 +1,11 @@
-// Bundles a page script for Chromium the way tools/build-browser.mjs bundles the library: esbuild with
-// the `browser` condition, the pool's worker.js and the kernel binaries beside the output.
+// Bundles a page script (the demo, the browser tests' pages) the way tools/build-browser.mjs bundles the
+// library: esbuild with the `browser` condition, the pool's worker.js and the kernel binaries beside it.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type BuildOptions, type Metafile, type Plugin } from "esbuild";
 
-/** The repository root (this file is dist/test/browser/bundle.js). */
+/** The repository root (this file is dist/examples/browser/bundle.js). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 const kernelsBeside: Plugin = {
@@ -21,7 +21,9 @@ const kernelsBeside: Plugin = {
  * Bundles `entry` into `outDir`/page.js (plus worker.js, the kernels and an index.html that loads it),
  * and each of `extra` into `outDir`/<its name>.
  */
-export async function bundlePage(entry: string, outDir: string, extra: string[] = []): Promise<Metafile> {
+export async function bundlePage(entry: string, outDir: string, extra: string[] = [],
+  html = "<!doctype html><meta charset=utf-8><title>zendl</title><script type=module src=./page.js></script>\n",
+): Promise<Metafile> {
   mkdirSync(outDir, { recursive: true });
   const common: BuildOptions = { bundle: true, format: "esm", platform: "browser", target: "es2022",
     logLevel: "error", plugins: [kernelsBeside] };
@@ -34,7 +36,6 @@ export async function bundlePage(entry: string, outDir: string, extra: string[] 
   for (const file of ["zendl-relaxed.wasm", "zendl-simd.wasm"]) {
     copyFileSync(join(ROOT, "dist/kernels", file), join(outDir, file));
   }
-  writeFileSync(join(outDir, "index.html"),
-    "<!doctype html><meta charset=utf-8><title>zendl</title><script type=module src=./page.js></script>\n");
+  writeFileSync(join(outDir, "index.html"), html);
   return result.metafile as Metafile;
 }
