@@ -13,7 +13,9 @@ import { runInNewContext } from "node:vm";
 import { Worker, parentPort, workerData } from "node:worker_threads";
 import { deflateSync, gunzipSync } from "node:zlib";
 import type { WorkerInit } from "../backend/wasm/worker-protocol.js";
-import type { CollectionHooks, Platform, PoolWorker, ProgressBar, TextSink } from "../platform/types.js";
+import type {
+  CollectionHooks, Platform, PoolWorker, ProgressBar, TextSink, WorkerScript,
+} from "../platform/types.js";
 import { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
 
 /**
@@ -53,9 +55,9 @@ function flaggedContext(): CollectionHooks {
   }
 }
 
-function spawnWorker(url: URL, init: WorkerInit): PoolWorker {
+function spawnWorker(script: WorkerScript, init: WorkerInit): PoolWorker {
   // no execArgv: the parent's (`--input-type`, `-e`, loaders) would break a plain worker script
-  const worker = new Worker(url, { workerData: init, execArgv: [] });
+  const worker = new Worker(script.url, { workerData: init, execArgv: [] });
   worker.unref();
   const started = new Promise<void>((done) => {
     worker.once("message", () => done());

@@ -3,7 +3,7 @@
  * are no files: the methods that need them throw an error that says what to pass instead.
  */
 import type { WorkerInit } from "../backend/wasm/worker-protocol.js";
-import type { Platform, PoolWorker, TextSink } from "./types.js";
+import type { Platform, PoolWorker, TextSink, WorkerScript } from "./types.js";
 
 interface BrowserGlobals {
   crossOriginIsolated?: boolean;
@@ -19,8 +19,8 @@ function noFiles(what: string): never {
     "Uint8Array, for example from `await (await fetch(url)).arrayBuffer()`) or use the URL-taking form");
 }
 
-function spawnWorker(url: URL, init: WorkerInit): PoolWorker {
-  const worker = new Worker(url, { type: "module", name: `zendl-${init.index}` });
+function spawnWorker(script: WorkerScript, init: WorkerInit): PoolWorker {
+  const worker = script.web();
   const started = new Promise<void>((done) => {
     worker.addEventListener("message", () => done(), { once: true });
     worker.addEventListener("error", () => done(), { once: true });

@@ -15,6 +15,12 @@ export interface PoolWorker {
   unref(): void;
 }
 
+/** The pool's worker script, in the two forms the hosts start it from. */
+export interface WorkerScript {
+  url: URL;
+  web(): Worker;
+}
+
 /** Engine hooks for collecting tensors inside synchronous code (core/finalizer.ts); null where missing. */
 export interface CollectionHooks {
   registry: (new <T>(cleanup: (held: T) => void) => FinalizationRegistry<T> & { cleanupSome?(): void }) | null;
@@ -42,8 +48,11 @@ export interface Platform {
   hardwareConcurrency(): number;
   /** True where workers can share memory (worker threads, or a cross-origin-isolated page). */
   threadsSupported(): boolean;
-  /** Starts a pool worker on the module `url` (worker.js) and hands it `init`. */
-  spawnWorker(url: URL, init: WorkerInit): PoolWorker;
+  /**
+   * Starts a pool worker and hands it `init`: Node runs the module at `script.url` (worker.js) in a
+   * worker thread, browsers call `script.web()`, which constructs the module Web Worker.
+   */
+  spawnWorker(script: WorkerScript, init: WorkerInit): PoolWorker;
   /** Called once inside a pool worker: delivers its init message and returns how to say "ready". */
   receiveWorkerInit(): Promise<{ init: WorkerInit; ready(): void }>;
   /** The kernel binary `file` read synchronously (Node), or null where only `fetch` can get it. */

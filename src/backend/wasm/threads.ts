@@ -6,6 +6,16 @@ import {
   SPIN_LIMIT, TAG_SHIFT, claimCalls, type WorkerInit,
 } from "./worker-protocol.js";
 
+/**
+ * The worker script. The Web Worker is constructed here, beside worker.js, in the literal form
+ * `new Worker(new URL("./worker.js", import.meta.url), { type: "module" })` that Vite and webpack
+ * recognise, so they bundle and emit the worker with the app.
+ */
+const WORKER_SCRIPT = {
+  url: new URL("./worker.js", import.meta.url),
+  web: (): Worker => new Worker(new URL("./worker.js", import.meta.url), { type: "module" }),
+};
+
 /** One call of a kernel export: its name, then its numeric arguments (exact up to 2⁵³). */
 export type KernelCall = readonly [name: string, ...args: number[]];
 
@@ -99,7 +109,7 @@ export class ThreadPool {
       };
       let worker: PoolWorker;
       try {
-        worker = platform.spawnWorker(new URL("./worker.js", import.meta.url), init);
+        worker = platform.spawnWorker(WORKER_SCRIPT, init);
       } catch {
         return;
       }
