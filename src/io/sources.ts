@@ -50,7 +50,9 @@ export async function readSource(op: string, source: ByteSource): Promise<Uint8A
       if (!source.ok) throw new Error(`HTTP ${source.status}`);
       return new Uint8Array(await source.arrayBuffer());
     }
-    if (typeof Blob === "function" && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+    if (typeof Blob === "function" && source instanceof Blob) {
+      return new Uint8Array(await source.arrayBuffer());
+    }
     if (source instanceof URL) {
       if (source.protocol === "file:" && platform.name === "node") {
         return await platform.readFile(decodeURIComponent(source.pathname));

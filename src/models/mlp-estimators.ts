@@ -49,7 +49,8 @@ export class MLPClassifier extends BaseMLP {
    * `fit` that yields to the event loop between steps: the form for a browser page.
    * @example await new zd.models.MLPClassifier({ maxIter: 50 }).fitAsync(xTrain, yTrain);
    */
-  fitAsync(x: Tensor | NestedArray, y: Tensor | readonly number[], options?: AsyncTrainingOptions): Promise<this> {
+  fitAsync(x: Tensor | NestedArray, y: Tensor | readonly number[],
+    options?: AsyncTrainingOptions): Promise<this> {
     return runAsync(this.fitSteps(x, y), options);
   }
 

@@ -75,7 +75,8 @@ export class SklearnSchedule implements Callback {
         return;
       }
       if (o.verbose) {
-        platform.stderr().write(`Training loss did not improve more than tol=${o.tol} for ${o.nIterNoChange} ` +
+        platform.stderr().write(
+          `Training loss did not improve more than tol=${o.tol} for ${o.nIterNoChange} ` +
           "consecutive epochs. Stopping.\n");
       }
       this.converged = true;

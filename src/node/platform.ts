@@ -69,7 +69,8 @@ function spawnWorker(script: WorkerScript, init: WorkerInit): PoolWorker {
 
 function progressBar(sink: TextSink, format: string): ProgressBar | null {
   if (sink.isTTY !== true) return null;
-  return new SingleBar({ stream: sink as NodeJS.WriteStream, clearOnComplete: false, hideCursor: true, format });
+  const stream = sink as NodeJS.WriteStream;
+  return new SingleBar({ stream, clearOnComplete: false, hideCursor: true, format });
 }
 
 export const platform: Platform = {

@@ -23,7 +23,8 @@ export interface WorkerScript {
 
 /** Engine hooks for collecting tensors inside synchronous code (core/finalizer.ts); null where missing. */
 export interface CollectionHooks {
-  registry: (new <T>(cleanup: (held: T) => void) => FinalizationRegistry<T> & { cleanupSome?(): void }) | null;
+  registry: (new <T>(cleanup: (held: T) => void) => FinalizationRegistry<T> & { cleanupSome?(): void })
+    | null;
   gc: (() => void) | null;
 }
 

@@ -19,7 +19,9 @@ const results = new Map<string, SuiteResult>();
 before(async () => {
   await bundlePage(join(ROOT, "dist/test/browser/page/suite.js"), OUT,
     [join(ROOT, "dist/test/browser/page/train-worker.js")]);
-  [isolated, plain] = await Promise.all([serveStatic({ root: ROOT }), serveStatic({ root: ROOT, isolated: false })]);
+  [isolated, plain] = await Promise.all([
+    serveStatic({ root: ROOT }), serveStatic({ root: ROOT, isolated: false }),
+  ]);
   browser = await launchChromium();
 });
 

@@ -44,7 +44,8 @@ export function checkSyncLoopMemory(steps: number): MemoryResult {
   const end = zd.memory();
   return {
     steps, liveBytesEarly: early.live, liveBytesEnd: end.numBytes, heapBytesEarly: early.heap,
-    heapBytesEnd: end.heapBytes ?? 0, jsHeapEarly: early.js, jsHeapEnd: jsHeap(), liveTensorsEnd: end.numTensors,
+    heapBytesEnd: end.heapBytes ?? 0, jsHeapEarly: early.js, jsHeapEnd: jsHeap(),
+    liveTensorsEnd: end.numTensors,
     seconds: (performance.now() - started) / 1000,
   };
 }

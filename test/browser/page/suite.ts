@@ -73,7 +73,9 @@ async function trainDigits(digitsUrl: string): Promise<Pick<SuiteResult,
   const b = zd.noGrad(() => restored.call(xs)).dataSync();
   const c = zd.noGrad(() => fromBlob.call(xs)).dataSync();
   let maxDifference = 0;
-  for (let i = 0; i < a.length; i++) maxDifference = Math.max(maxDifference, Math.abs(a[i] - b[i]), Math.abs(a[i] - c[i]));
+  for (let i = 0; i < a.length; i++) {
+    maxDifference = Math.max(maxDifference, Math.abs(a[i] - b[i]), Math.abs(a[i] - c[i]));
+  }
   return { testAccuracy, trainSeconds, longestFrameGapMs: longestGapMs, longestStepMs: longestStep,
     roundTrip: { bytes: bytes.length, maxDifference, fromBlob: c.length === a.length } };
 }
