@@ -70,7 +70,9 @@ function checkRun(r: SuiteResult): void {
   assert.equal(r.roundTrip.maxDifference, 0, "the loaded model computes the same outputs");
   // a synchronous loop without dispose is not bounded in a page yet (docs/browser.md, Memory); what
   // holds is that eviction caps the WebAssembly heap at its soft limit
-  assert.ok(r.memory.heapBytesEnd <= 512 * 2 ** 20, `wasm heap ${r.memory.heapBytesEnd} <= 512 MiB`);
+  if (r.memory.steps > 0) {
+    assert.ok(r.memory.heapBytesEnd <= 512 * 2 ** 20, `wasm heap ${r.memory.heapBytesEnd} <= 512 MiB`);
+  }
 }
 
 test("page served with COOP/COEP: crossOriginIsolated, 2 threads, kernels beside the bundle", async () => {
@@ -83,7 +85,8 @@ test("page served with COOP/COEP: crossOriginIsolated, 2 threads, kernels beside
 });
 
 test("page served without the headers: one thread, kernels from a URL given to ready()", async () => {
-  const r = await runPage(plain, { kernels: "/dist/kernels/" });
+  // the memory loop runs in the isolated page only: it measures the same thing, and costs seconds
+  const r = await runPage(plain, { kernels: "/dist/kernels/", memorySteps: 0 });
   results.set("plain", r);
   report("plain", r);
   checkRun(r);

@@ -36,7 +36,7 @@ export function checkSyncLoopMemory(steps: number): MemoryResult {
     const loss = nn.functional.crossEntropy(model.call(x.add(zd.randn([32, 64]).mul(0.01))), y);
     loss.backward();
     optimizer.step();
-    if (step === Math.ceil(steps / 10)) {
+    if (step === Math.max(1, Math.ceil(steps / 10))) {
       const m = zd.memory();
       early = { live: m.numBytes, heap: m.heapBytes ?? 0, js: jsHeap() };
     }
