@@ -72,19 +72,8 @@ async function trainDigits(): Promise<void> {
   predictDrawing();
 }
 
-async function idx(name: string): Promise<zd.data.IdxArray> {
-  return data.parseIdx(await data.fetchBytes(`./data/fashion-mnist-subset/${name}-ubyte.gz`), name);
-}
-
 async function trainFashion(): Promise<void> {
-  const images = async (name: string): Promise<zd.Tensor> => {
-    const { shape, data: pixels } = await idx(name);
-    return zd.tensor(Float32Array.from(pixels, (v) => v / 255), { shape: [shape[0], 1, 28, 28] });
-  };
-  const labels = async (name: string): Promise<zd.Tensor> =>
-    zd.tensor(Int32Array.from((await idx(name)).data), { dtype: "int32" });
-  const [xTrain, yTrain, xTest, yTest] = await Promise.all([images("train-images-idx3"),
-    labels("train-labels-idx1"), images("t10k-images-idx3"), labels("t10k-labels-idx1")]);
+  const { xTrain, yTrain, xTest, yTest } = await data.fetchFashionMnist("./data/fashion-mnist-subset/");
   zd.manualSeed(0);
   const model = zd.models.lenet5();
   await train({ name: "fashion", names: FASHION, model, epochs: epochsParam || 8, batchSize: 32,

@@ -12,6 +12,7 @@ export {
 export { loadCsv, parseCsv, type CsvOptions, type CsvData } from "./csv.js";
 export { loadDigits, fetchDigits, type DigitsOptions, type Digits } from "./datasets/digits.js";
 export { fetchBytes } from "./fetch.js";
+export { fetchFashionMnist } from "./datasets/fetch-idx.js";
 export { parseIdx, readIdx, type IdxArray, type IdxData } from "./datasets/idx.js";
 export {
   loadFashionMnist, loadMnist, type FashionMnistOptions,
