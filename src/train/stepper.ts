@@ -24,16 +24,13 @@ export function runSync<T>(steps: Steps<T>): T {
   }
 }
 
-type Scheduler = { yield?: () => Promise<void> };
-
 /**
- * Resolves on a later task: `scheduler.yield()` where browsers have it, else a MessageChannel message
- * (not clamped to 4 ms as nested timers are), else `setTimeout(0)`.
- * @example await zd.train.nextTask();
+ * Resolves on a later task: a MessageChannel message (not clamped to 4 ms as nested timers are), else
+ * `setTimeout(0)`. Not `scheduler.yield()`: Chromium runs its continuations ahead of rendering, and in
+ * the browser tests frames then waited for its starvation guard, 100-150 ms, against 30-50 ms here.
+ * @example await zd.nextTask();
  */
 export function nextTask(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: Scheduler }).scheduler;
-  if (typeof scheduler?.yield === "function") return scheduler.yield();
   if (typeof MessageChannel === "function") {
     return new Promise((resolve) => {
       const channel = new MessageChannel();

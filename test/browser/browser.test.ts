@@ -56,7 +56,8 @@ function runPage(server: StaticServer, options: Partial<SuiteOptions>): Promise<
 function report(label: string, r: SuiteResult): void {
   console.log(JSON.stringify({ page: label, backend: r.backend, threads: r.threads,
     crossOriginIsolated: r.crossOriginIsolated, testAccuracy: r.testAccuracy, trainSeconds: r.trainSeconds,
-    longestFrameGapMs: Math.round(r.longestFrameGapMs), longestStepMs: Math.round(r.longestStepMs),
+    longestFrameGapMs: Math.round(r.longestFrameGapMs), steadyFrameGapMs: Math.round(r.steadyFrameGapMs),
+    longestStepMs: Math.round(r.longestStepMs),
     opCases: r.opTable.cases, opFailures: r.opTable.failures.length, memory: r.memory }));
 }
 
