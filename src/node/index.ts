@@ -5,4 +5,3 @@
  */
 export * from "../index.js";
 export { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
-export { platform as nodePlatform } from "./platform.js";

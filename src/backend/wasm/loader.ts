@@ -15,7 +15,10 @@ export type KernelSource = string | URL | BufferSource | WebAssembly.Module;
 
 const FILES: Record<KernelVariant, string> = { relaxed: "zendl-relaxed.wasm", simd: "zendl-simd.wasm" };
 
-/** Thrown by the wasm backend in a browser before `await zd.ready()` has fetched the kernels. */
+/**
+ * Thrown by the wasm backend in a browser before `await zd.ready()` has fetched the kernels.
+ * @example try { zd.zeros([2]); } catch (e) { if (e instanceof zd.KernelsNotReadyError) await zd.ready(); }
+ */
 export class KernelsNotReadyError extends Error {
   constructor() {
     super("zendl: the WebAssembly kernels are not loaded yet. In a browser, call `await zd.ready()` once " +
