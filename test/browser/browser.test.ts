@@ -58,7 +58,8 @@ function report(label: string, r: SuiteResult): void {
     crossOriginIsolated: r.crossOriginIsolated, testAccuracy: r.testAccuracy, trainSeconds: r.trainSeconds,
     longestFrameGapMs: Math.round(r.longestFrameGapMs), steadyFrameGapMs: Math.round(r.steadyFrameGapMs),
     longestStepMs: Math.round(r.longestStepMs),
-    opCases: r.opTable.cases, opFailures: r.opTable.failures.length, memory: r.memory }));
+    opCases: r.opTable.cases, opFailures: r.opTable.failures.length, memory: r.memory,
+    yieldingMemory: r.yieldingMemory }));
 }
 
 function checkRun(r: SuiteResult): void {
@@ -73,6 +74,11 @@ function checkRun(r: SuiteResult): void {
   // holds is that eviction caps the WebAssembly heap at its soft limit
   if (r.memory.steps > 0) {
     assert.ok(r.memory.heapBytesEnd <= 512 * 2 ** 20, `wasm heap ${r.memory.heapBytesEnd} <= 512 MiB`);
+    // awaiting now and then lets the finalizers run: kept, the 2,000 steps' tensors would be about
+    // 52,000 and 90 MiB (the synchronous loop keeps about 26 tensors and 46 KiB a step)
+    const y = r.yieldingMemory;
+    assert.ok(y.liveTensorsEnd < 10_000, `${y.liveTensorsEnd} live tensors after ${y.steps} yielding steps`);
+    assert.ok(y.liveBytesEnd < 32 * 2 ** 20, `${y.liveBytesEnd} live bytes after ${y.steps} yielding steps`);
   }
 }
 

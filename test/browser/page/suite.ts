@@ -3,7 +3,7 @@
 // frames keep coming, save -> load, and memory over a synchronous loop without dispose.
 import * as zd from "../../../src/index.js";
 import { checkOpTable, type OpTableResult } from "./op-fixtures.js";
-import { checkSyncLoopMemory, type MemoryResult } from "./memory-loop.js";
+import { checkSyncLoopMemory, checkYieldingLoopMemory, type MemoryResult } from "./memory-loop.js";
 
 export interface SuiteOptions {
   /** Passed to zd.ready (undefined: the kernels beside the bundle). */
@@ -29,6 +29,8 @@ export interface SuiteResult {
   longestStepMs: number;
   roundTrip: { bytes: number; maxDifference: number; fromBlob: boolean };
   memory: MemoryResult;
+  /** The same loop, 2,000 steps, awaiting the next task every 250 steps. */
+  yieldingMemory: MemoryResult;
 }
 
 /**
@@ -107,10 +109,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const product = zd.randn([64, 96]).matmul(zd.randn([96, 80]));
   const matmulSample = Array.from(product.dataSync().subarray(0, 8)).concat(product.sum().item());
   const digits = await trainDigits(options.digitsUrl);
+  // the yielding loop first: the synchronous one leaves its garbage to the next turn of the event loop
+  const yieldingMemory = await checkYieldingLoopMemory(Math.min(options.memorySteps, 2000), 250);
   const memory = checkSyncLoopMemory(options.memorySteps);
   return {
     readyError, backend: zd.getBackend(), threads: zd.getNumThreads(),
     crossOriginIsolated: globalThis.crossOriginIsolated === true, opTable, matmulSample, ...digits, memory,
+    yieldingMemory,
   };
 }
 
