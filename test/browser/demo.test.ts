@@ -3,12 +3,12 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import pngjs from "pngjs";
-import type { Browser } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { startDemo } from "../../examples/browser/serve.js";
 import type { StaticServer } from "../../examples/browser/server.js";
 import { launchChromium } from "../helpers/chromium.js";
 
-let browser: Browser;
+let browser: BrowserContext;
 let server: StaticServer;
 
 before(async () => {
