@@ -43,10 +43,13 @@ export * as models from "./models/index.js";
 export * as metrics from "./train/metrics-index.js";
 export * as callbacks from "./train/callbacks.js";
 export {
-  fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction,
+  fit, fitAsync, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction,
 } from "./train/fit.js";
 export type { ResumeSource } from "./train/loop.js";
 export type { Checkpoint, TrainingState } from "./train/checkpoint.js";
+export { nextTask, type AsyncTrainingOptions } from "./train/stepper.js";
+export { KernelsNotReadyError, type KernelSource } from "./backend/wasm/loader.js";
+export type { ReadyOptions } from "./backend/registry.js";
 export type { TrainEvent, Logs } from "./train/events.js";
 export {
   fitSequence, evaluateSequence, detachState, type FitSequenceOptions, type SequenceModel,
@@ -54,7 +57,8 @@ export {
 } from "./train/tbptt.js";
 export * from "./io/checkpoint.js";
 export {
-  writePng, saveImageGrid, makeImageGrid, encodePng, type PngChannels, type ImageGridOptions, type ImageGrid,
+  writePng, saveImageGrid, makeImageGrid, encodePng, toImageData, type PngChannels, type ImageGridOptions,
+  type ImageGrid,
 } from "./io/png.js";
 export {
   exportOnnx, type ExportOnnxOptions, type Exportable,

@@ -1,6 +1,8 @@
+import { platform } from "#platform";
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js/backend.js";
 import { WasmBackend } from "./wasm/backend.js";
+import { KernelsNotReadyError, prepareKernels, type KernelSource } from "./wasm/loader.js";
 
 const backends = new Map<string, Backend>([["js", new JsBackend()]]);
 const factories = new Map<string, () => Backend>([["wasm", () => {
@@ -27,12 +29,14 @@ function instantiate(name: string): Backend | undefined {
  * missing it quietly falls back to the reference backend, and `backendFallbackReason()` says why.
  */
 function defaultBackend(): Backend {
-  const wanted = (typeof process !== "undefined" && process.env.ZENDL_BACKEND) || "wasm";
+  const wanted = platform.env("ZENDL_BACKEND") || "wasm";
   try {
     const backend = instantiate(wanted);
     if (backend) return backend;
     fallbackReason = `ZENDL_BACKEND names an unknown backend "${wanted}"`;
   } catch (error) {
+    // forgetting `await zd.ready()` in a browser must not pass silently as a slow backend
+    if (error instanceof KernelsNotReadyError) throw error;
     fallbackReason = error instanceof Error ? error.message : String(error);
   }
   return backends.get("js") as Backend;
@@ -88,15 +92,31 @@ export function setMemoryLimit(bytes: number): void {
   memoryLimit = bytes;
 }
 
+export interface ReadyOptions {
+  /**
+   * Where the WebAssembly kernels are, for pages that host them elsewhere: a URL of a `.wasm` file, a
+   * URL ending in "/" of the folder holding `zendl-relaxed.wasm` and `zendl-simd.wasm`, their bytes, or
+   * a compiled `WebAssembly.Module`. The default is beside the module (or the prebuilt bundle).
+   */
+  kernels?: KernelSource;
+}
+
 /**
  * Resolves when the active backend is fully up: for the WebAssembly backend, its kernels compiled
- * and its worker threads running. Awaiting it is optional: in Node the kernels compile synchronously
- * at the first use of a tensor, so everything works right after `import`; the worker threads join
- * as they become ready (until then kernels run on the calling thread). Await it before timing code.
+ * and its worker threads running. In a browser it is required once before the first tensor (it
+ * fetches the kernels with `WebAssembly.compileStreaming`); forgetting it throws an error saying so.
+ * In Node it is optional: the kernels compile synchronously at the first use of a tensor, and the
+ * worker threads join as they become ready (until then kernels run on the calling thread). Await it
+ * before timing code.
  * @example
- * await zd.ready();
- * console.time("matmul"); zd.randn([512, 512]).matmul(zd.randn([512, 512])); console.timeEnd("matmul");
+ * await zd.ready();                                       // browser: kernels beside the module
+ * await zd.ready({ kernels: "https://cdn.example/zendl/" });  // or hosted elsewhere
  */
-export async function ready(): Promise<void> {
+export async function ready(options: ReadyOptions = {}): Promise<void> {
+  if (typeof options !== "object" || options === null) {
+    throw new Error(`ready: options must be an object such as { kernels: url }, got ${String(options)}`);
+  }
+  const wanted = active === null ? platform.env("ZENDL_BACKEND") || "wasm" : active.name;
+  if (wanted === "wasm" || options.kernels !== undefined) await prepareKernels(options.kernels);
   await activeBackend().ready?.();
 }

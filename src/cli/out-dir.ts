@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { processAlive } from "../io/dead-temps.js";
+import { processAlive } from "../node/dead-temps.js";
 import { UsageError } from "./errors.js";
 
 export const LOCK_FILE = ".zendl.lock";

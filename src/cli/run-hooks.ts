@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomicSync } from "../io/safetensors.js";
+import { writeFileAtomicSync } from "../node/atomic-write.js";
 import { listCheckpoints } from "../node/checkpoint-dir.js";
 import type { Callback } from "../train/callbacks.js";
 import { ModelCheckpoint } from "../train/model-checkpoint.js";

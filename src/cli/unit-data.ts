@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Tensor } from "../core/tensor.js";
 import { StandardScaler } from "../data/transforms.js";
 import { saveImageGrid } from "../io/png.js";
-import { writeFileAtomicSync } from "../io/safetensors.js";
+import { writeFileAtomicSync } from "../node/atomic-write.js";
 import { splitDataset, type PreparedData } from "./datasets.js";
 
 // The largest raw feature value of each data set: digits pixels are 0..16, Fashion-MNIST is already [0, 1].

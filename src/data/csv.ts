@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import { MAX_GUNZIP_BYTES } from "./datasets/package-data.js";
+import { platform } from "#platform";
 import { fromFlat } from "../core/creation.js";
 import { isDType, type DType } from "../core/dtype.js";
 import type { Tensor } from "../core/tensor.js";
@@ -145,18 +143,18 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "<text
  * const { x, y, columns } = loadCsv("houses.csv.gz", { labelColumn: "price" });
  */
 export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = platform.readFileSync(path);
   } catch (e) {
     throw new Error(`loadCsv: cannot read ${path}: ${(e as Error).message}`);
   }
   if (path.endsWith(".gz")) {
     try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIP_BYTES });
+      bytes = platform.gunzipSync(bytes);
     } catch (e) {
       throw new Error(`loadCsv: ${path} is not valid gzip data: ${(e as Error).message}`);
     }
   }
-  return parseCsv(bytes.toString("utf8"), options, path);
+  return parseCsv(new TextDecoder().decode(bytes), options, path);
 }

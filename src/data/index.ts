@@ -11,7 +11,9 @@ export {
   type StandardScalerOptions, type StandardScalerJSON, type MinMaxScalerOptions, type MinMaxScalerJSON,
 } from "./transforms.js";
 export { loadCsv, parseCsv, type CsvOptions, type CsvData } from "./csv.js";
-export { loadDigits, type DigitsOptions, type Digits } from "./datasets/digits.js";
+export { loadDigits, fetchDigits, type DigitsOptions, type Digits } from "./datasets/digits.js";
+export { fetchBytes } from "./fetch.js";
+export { fetchFashionMnist } from "./datasets/fetch-idx.js";
 export { parseIdx, readIdx, type IdxArray, type IdxData } from "./datasets/idx.js";
 export {
   loadFashionMnist, loadMnist, type FashionMnistOptions,

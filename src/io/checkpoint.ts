@@ -3,17 +3,16 @@
  * The architecture, when the model can describe itself, travels as JSON in the file's metadata so
  * that `load` can rebuild the model without its code; the weights stay readable by any tool.
  */
-import { randomBytes } from "node:crypto";
-import { readSafetensorsFile } from "../node/safetensors-file.js";
+import { platform } from "#platform";
 import { Module, type AnyModule, type StateDict } from "../nn/module.js";
 import { buildModule } from "../nn/registry.js";
 import {
   decodeOptimizerState, encodeOptimizerState, type OptimizerLike, type OptimizerStateDict,
 } from "./optimizer-state.js";
-import { writeFileAtomic, writeFileAtomicSync } from "./safetensors.js";
-import { encodeStateDict, fromRawTensors } from "./state-dict.js";
+import { describeSource, readSource, readSourceSync, type ByteSource } from "./sources.js";
+import { decodeStateDict, encodeStateDict, fromRawTensors } from "./state-dict.js";
 
-export type { OptimizerLike, OptimizerStateDict };
+export type { OptimizerLike, OptimizerStateDict, ByteSource };
 
 export interface SaveOptions {
   /** Also save this optimizer's state, to `${path}.optim`. */
@@ -27,19 +26,29 @@ const ARCHITECTURE_METADATA_KEY = "zendl.architecture";
 // pair whose ids differ, and loading it fails instead of resuming a model of step N with moments of N-1.
 const SAVE_ID_KEY = "zendl.save_id";
 
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** Where `save` puts the optimizer state for a checkpoint at `path`. @example zd.optimizerStatePath("m") */
 export function optimizerStatePath(path: string): string {
   return `${path}.optim`;
 }
 
-function checkPath(op: string, path: string): void {
+function checkPath(op: string, path: unknown): void {
   if (typeof path !== "string" || path === "") throw new Error(`${op}: path must be a non-empty string`);
+}
+
+/** Sources are checked by readSource; only an empty string gets the path message. */
+function checkSource(op: string, source: unknown): void {
+  if (source === "") checkPath(op, source);
 }
 
 interface Encoded { model: Uint8Array; optimizer: Uint8Array | null }
 
-function encodeCheckpoint(target: AnyModule | StateDict, path: string, options: SaveOptions): Encoded {
-  checkPath("save", path);
+function encodeCheckpoint(target: AnyModule | StateDict, path: string | null, options: SaveOptions): Encoded {
+  if (path !== null) checkPath("save", path);
   const metadata: Record<string, string> = { format: "pt" };
   let stateDict: StateDict;
   if (target instanceof Module) {
@@ -57,14 +66,13 @@ function encodeCheckpoint(target: AnyModule | StateDict, path: string, options: 
     // defineProperty so that a "__proto__" key stays an ordinary entry.
     Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  if (options.optimizer === undefined) return { model: encodeStateDict(stateDict, metadata),
-    optimizer: null };
+  if (options.optimizer === undefined) return { model: encodeStateDict(stateDict, metadata), optimizer: null };
   const optimizer = options.optimizer;
   if (typeof optimizer?.stateDict !== "function") {
     throw new Error("save: options.optimizer has no stateDict() method");
   }
   const encoded = encodeOptimizerState(optimizer.stateDict());
-  const id = randomBytes(8).toString("hex");
+  const id = randomId();
   metadata[SAVE_ID_KEY] = id;
   return { model: encodeStateDict(stateDict, metadata),
     optimizer: encodeStateDict(encoded.tensors, { ...encoded.metadata, [SAVE_ID_KEY]: id }) };
@@ -76,40 +84,65 @@ function encodeCheckpoint(target: AnyModule | StateDict, path: string, options: 
  * and both files carry one save id that `loadOptimizerState` checks; for a resumable unit written in
  * one step use `callbacks.ModelCheckpoint`. Keys and layouts are PyTorch's, so
  * `safetensors.torch.load_file(path)` reads it; built-in architectures are recorded for `load`.
+ * Without a path (the form for browsers) it resolves to the file's bytes instead.
  * @example
  * await zd.save(model, "digits.zendl", { optimizer: opt, metadata: { epoch: "10" } });
+ * const bytes = await zd.save(model);   // a Uint8Array: download it, or store it in IndexedDB
  */
+export async function save(target: AnyModule | StateDict, path: string, options?: SaveOptions): Promise<void>;
+export async function save(target: AnyModule | StateDict, options?: SaveOptions): Promise<Uint8Array>;
 export async function save(
-  target: AnyModule | StateDict, path: string, options: SaveOptions = {},
-): Promise<void> {
+  target: AnyModule | StateDict, pathOrOptions?: string | SaveOptions, options: SaveOptions = {},
+): Promise<void | Uint8Array> {
+  if (typeof pathOrOptions !== "string") {
+    const bytesOptions = pathOrOptions ?? {};
+    if (bytesOptions.optimizer !== undefined) {
+      throw new Error("save: options.optimizer needs a path (its state goes to a second file, " +
+        "`${path}.optim`); without a path save returns only the model's bytes");
+    }
+    return encodeCheckpoint(target, null, bytesOptions).model;
+  }
+  const path = pathOrOptions;
   const encoded = encodeCheckpoint(target, path, options);
-  if (encoded.optimizer !== null) await writeFileAtomic(optimizerStatePath(path), encoded.optimizer);
-  await writeFileAtomic(path, encoded.model);
+  if (encoded.optimizer !== null) await platform.writeFileAtomic(optimizerStatePath(path), encoded.optimizer);
+  await platform.writeFileAtomic(path, encoded.model);
 }
 
 /** `save`, synchronously. @example zd.saveSync(model, "model.safetensors") */
 export function saveSync(target: AnyModule | StateDict, path: string, options: SaveOptions = {}): void {
   const encoded = encodeCheckpoint(target, path, options);
-  if (encoded.optimizer !== null) writeFileAtomicSync(optimizerStatePath(path), encoded.optimizer);
-  writeFileAtomicSync(path, encoded.model);
-}
-
-function cannotRead(op: string, path: string, err: unknown): Error {
-  return new Error(`${op}: cannot read "${path}": ${err instanceof Error ? err.message : String(err)}`);
+  if (encoded.optimizer !== null) platform.writeFileAtomicSync(optimizerStatePath(path), encoded.optimizer);
+  platform.writeFileAtomicSync(path, encoded.model);
 }
 
 interface FileContents { stateDict: StateDict; metadata: Record<string, string> }
 
-/** Reads a safetensors file piece by piece (never twice in memory); `headerOnly` skips the tensors. */
-function readContents(op: string, path: string, headerOnly = false): FileContents {
-  let raw: ReturnType<typeof readSafetensorsFile>;
+/**
+ * A file read piece by piece where the platform can (Node: never twice in memory; `headerOnly` skips
+ * the tensors), else null and the caller reads the bytes.
+ */
+function fromFile(op: string, path: string, headerOnly: boolean): FileContents | null {
+  if (platform.readSafetensorsFile === undefined) return null;
+  let raw: ReturnType<NonNullable<typeof platform.readSafetensorsFile>>;
   try {
-    raw = readSafetensorsFile(path, { headerOnly });
+    raw = platform.readSafetensorsFile(path, { headerOnly });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== undefined) throw cannotRead(op, path, err);
+    if ((err as { code?: unknown }).code !== undefined) {
+      throw new Error(`${op}: cannot read "${path}": ${err instanceof Error ? err.message : String(err)}`);
+    }
     throw err;
   }
   return { stateDict: fromRawTensors(raw.tensors), metadata: raw.metadata };
+}
+
+async function contentsOf(op: string, source: ByteSource, headerOnly = false): Promise<FileContents> {
+  const piecewise = typeof source === "string" ? fromFile(op, source, headerOnly) : null;
+  return piecewise ?? decodeStateDict(await readSource(op, source), describeSource(source));
+}
+
+function contentsOfSync(op: string, source: string | Uint8Array | ArrayBuffer, headerOnly = false): FileContents {
+  const piecewise = typeof source === "string" ? fromFile(op, source, headerOnly) : null;
+  return piecewise ?? decodeStateDict(readSourceSync(op, source), typeof source === "string" ? source : "<bytes>");
 }
 
 function rebuild({ stateDict, metadata }: FileContents, path: string): AnyModule {
@@ -136,43 +169,44 @@ function rebuild({ stateDict, metadata }: FileContents, path: string): AnyModule
 }
 
 /**
- * Rebuilds a model saved by `save` (architecture and weights, strictly checked). The type parameter
- * is an unchecked convenience for the caller's known model type.
+ * Rebuilds a model saved by `save` (architecture and weights, strictly checked) from a path (Node), a
+ * URL, a `Response`, a `Blob` or the bytes. The type parameter is an unchecked convenience for the
+ * caller's known model type.
  * @example const model = await zd.load<nn.Sequential>("digits.zendl");
  */
-export async function load<M extends AnyModule = Module>(path: string): Promise<M> {
-  checkPath("load", path);
-  return rebuild(readContents("load", path), path) as M;
+export async function load<M extends AnyModule = Module>(source: ByteSource): Promise<M> {
+  checkSource("load", source);
+  return rebuild(await contentsOf("load", source), describeSource(source)) as M;
 }
 
 /** `load`, synchronously. @example const model = zd.loadSync("model.safetensors") */
-export function loadSync<M extends AnyModule = Module>(path: string): M {
-  checkPath("loadSync", path);
-  return rebuild(readContents("loadSync", path), path) as M;
+export function loadSync<M extends AnyModule = Module>(path: string | Uint8Array | ArrayBuffer): M {
+  checkSource("loadSync", path);
+  return rebuild(contentsOfSync("loadSync", path), typeof path === "string" ? path : "<bytes>") as M;
 }
 
 /**
  * The tensors of a safetensors file by name, from zendl or from PyTorch (int64 becomes int32).
  * @example model.loadStateDict(await zd.loadStateDict("pytorch_model.safetensors"));
  */
-export async function loadStateDict(path: string): Promise<StateDict> {
-  checkPath("loadStateDict", path);
-  return readContents("loadStateDict", path).stateDict;
+export async function loadStateDict(source: ByteSource): Promise<StateDict> {
+  checkSource("loadStateDict", source);
+  return (await contentsOf("loadStateDict", source)).stateDict;
 }
 
 /** `loadStateDict`, synchronously. @example model.loadStateDict(zd.loadStateDictSync("w.safetensors")) */
 export function loadStateDictSync(path: string): StateDict {
   checkPath("loadStateDictSync", path);
-  return readContents("loadStateDictSync", path).stateDict;
+  return contentsOfSync("loadStateDictSync", path).stateDict;
 }
 
 /**
  * The string metadata of a safetensors file (format, architecture, the user's entries).
  * @example (await zd.loadMetadata("digits.zendl")).epoch
  */
-export async function loadMetadata(path: string): Promise<Record<string, string>> {
-  checkPath("loadMetadata", path);
-  return readContents("loadMetadata", path, true).metadata;
+export async function loadMetadata(source: ByteSource): Promise<Record<string, string>> {
+  checkSource("loadMetadata", source);
+  return (await contentsOf("loadMetadata", source, true)).metadata;
 }
 
 function restoreOptimizer(op: string, path: string, optimizer: OptimizerLike): void {
@@ -180,8 +214,8 @@ function restoreOptimizer(op: string, path: string, optimizer: OptimizerLike): v
     throw new Error(`${op}: the optimizer has no loadStateDict() method`);
   }
   const file = optimizerStatePath(path);
-  const { stateDict, metadata } = readContents(op, file);
-  const modelId = readContents(op, path, true).metadata[SAVE_ID_KEY];
+  const { stateDict, metadata } = contentsOfSync(op, file);
+  const modelId = contentsOfSync(op, path, true).metadata[SAVE_ID_KEY];
   const optimizerId = metadata[SAVE_ID_KEY];
   if (optimizerId !== undefined && modelId !== optimizerId) {
     throw new Error(`${op}: "${file}" and "${path}" come from different saves (a save was interrupted ` +
@@ -210,3 +244,4 @@ export function loadOptimizerStateSync(path: string, optimizer: OptimizerLike): 
   checkPath("loadOptimizerStateSync", path);
   restoreOptimizer("loadOptimizerStateSync", path, optimizer);
 }
+

@@ -1,21 +1,20 @@
 /**
  * PNG output: raw 8-bit pixels (`writePng`) and tensors of images laid out as a grid (`saveImageGrid`),
- * for looking at what autoencoders, GANs and RBMs produce. Encoding is done by the `pngjs` package;
- * files are written under a temporary name and renamed, so a crash never leaves half an image.
+ * for looking at what autoencoders, GANs and RBMs produce (png-encode.ts); files are written under a
+ * temporary name and renamed, so a crash never leaves half an image. In a browser, draw a grid on a
+ * canvas with `toImageData`.
  */
-import pngjs from "pngjs";
+import { platform } from "#platform";
 import { Tensor } from "../core/tensor.js";
-import { writeFileAtomicSync } from "./safetensors.js";
 import { checkInt } from "../util/check.js";
-
-const { PNG } = pngjs;
+import { encodePngBytes } from "./png-encode.js";
 
 /** Samples per pixel of `writePng`'s input: gray, RGB or RGBA, row-major, interleaved. */
 export type PngChannels = 1 | 3 | 4;
 
 // PNG colour types (spec section 11.2.2): 0 grayscale, 2 truecolour, 6 truecolour with alpha.
 const COLOR_TYPE = { 1: 0, 3: 2, 4: 6 } as const;
-// The PNG format caps width and height at 2^31 - 1; far below that, a Buffer would overflow first.
+// The PNG format caps width and height at 2^31 - 1; far below that, an array would overflow first.
 const MAX_SIDE = 2 ** 31 - 1;
 
 function checkSide(op: string, name: string, value: number): void {
@@ -42,12 +41,7 @@ export function encodePng(
     throw new Error(`writePng: ${width}x${height} pixels with ${channels} channel(s) need ` +
       `${expected} bytes, given ${pixels.length}`);
   }
-  const colorType = COLOR_TYPE[channels];
-  const png = new PNG();
-  png.width = width;
-  png.height = height;
-  png.data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-  return PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: channels === 4 });
+  return encodePngBytes(pixels, width, height, channels, COLOR_TYPE[channels]);
 }
 
 /**
@@ -57,7 +51,7 @@ export function encodePng(
 export function writePng(path: string, pixels: Uint8Array, width: number, height: number,
   channels: PngChannels): void {
   if (typeof path !== "string" || path === "") throw new Error("writePng: path must be a non-empty string");
-  writeFileAtomicSync(path, encodePng(pixels, width, height, channels));
+  platform.writeFileAtomicSync(path, encodePng(pixels, width, height, channels));
 }
 
 export interface ImageGridOptions {
@@ -140,4 +134,27 @@ export function makeImageGrid(images: Tensor, options: ImageGridOptions = {}): I
 export function saveImageGrid(path: string, images: Tensor, options: ImageGridOptions = {}): void {
   const grid = makeImageGrid(images, options);
   writePng(path, grid.pixels, grid.width, grid.height, grid.channels);
+}
+
+/**
+ * A grid (or any 8-bit gray/RGB/RGBA pixels) as an `ImageData` for a canvas: browsers only.
+ * @example ctx.putImageData(zd.toImageData(zd.makeImageGrid(samples, { scale: 4 })), 0, 0);
+ */
+export function toImageData(grid: ImageGrid | { pixels: Uint8Array; width: number; height: number;
+  channels: PngChannels }): ImageData {
+  if (typeof ImageData !== "function") throw new Error("toImageData: ImageData exists only in browsers");
+  const { pixels, width, height, channels } = grid;
+  if (pixels.length !== width * height * channels) {
+    throw new Error(`toImageData: ${width}x${height}x${channels} needs ${width * height * channels} bytes, ` +
+      `given ${pixels.length}`);
+  }
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const at = i * channels;
+    rgba[i * 4] = pixels[at];
+    rgba[i * 4 + 1] = pixels[channels >= 3 ? at + 1 : at];
+    rgba[i * 4 + 2] = pixels[channels >= 3 ? at + 2 : at];
+    rgba[i * 4 + 3] = channels === 4 ? pixels[at + 3] : 255;
+  }
+  return new ImageData(rgba, width, height);
 }

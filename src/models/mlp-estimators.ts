@@ -5,6 +5,7 @@ import { Tensor, type NestedArray } from "../core/tensor.js";
 import { crossEntropy, mseLoss } from "../nn/functional/losses.js";
 import { trainTestSplit } from "../data/split.js";
 import { r2Score } from "../train/metrics.js";
+import { runAsync, runSync, type AsyncTrainingOptions, type Steps } from "../train/stepper.js";
 import { BaseMLP, toFeatures, type MLPOptions } from "./mlp.js";
 
 function toLabels(name: string, y: Tensor | readonly number[], n: number): Int32Array {
@@ -41,6 +42,19 @@ export class MLPClassifier extends BaseMLP {
   protected validationScore(x: Tensor, y: Tensor): number { return this.score(x, y); }
 
   fit(x: Tensor | NestedArray, y: Tensor | readonly number[]): this {
+    return runSync(this.fitSteps(x, y));
+  }
+
+  /**
+   * `fit` that yields to the event loop between steps: the form for a browser page.
+   * @example await new zd.models.MLPClassifier({ maxIter: 50 }).fitAsync(xTrain, yTrain);
+   */
+  fitAsync(x: Tensor | NestedArray, y: Tensor | readonly number[],
+    options?: AsyncTrainingOptions): Promise<this> {
+    return runAsync(this.fitSteps(x, y), options);
+  }
+
+  private *fitSteps(x: Tensor | NestedArray, y: Tensor | readonly number[]): Steps<this> {
     const features = toFeatures("MLPClassifier", x);
     const labels = toLabels("MLPClassifier", y, features.shape[0]);
     this.classes = [...new Set(labels)].sort((a, b) => a - b);
@@ -49,11 +63,11 @@ export class MLPClassifier extends BaseMLP {
     }
     const position = new Map(this.classes.map((c, i) => [c, i]));
     const target = tensor(Int32Array.from(labels, (v) => position.get(v) as number), { dtype: "int32" });
-    if (!this.options.earlyStopping) return this.train(features, target, null);
+    if (!this.options.earlyStopping) return yield* this.trainSteps(features, target, null);
     const [xTrain, xVal, yTrain, yVal] = trainTestSplit(features, target, {
       testSize: this.options.validationFraction, seed: this.options.randomState, stratify: target,
     });
-    return this.train(xTrain, yTrain, [xVal, yVal]);
+    return yield* this.trainSteps(xTrain, yTrain, [xVal, yVal]);
   }
 
   /** Class probabilities [samples, classes] (softmax of the output layer). */
@@ -93,6 +107,15 @@ export class MLPRegressor extends BaseMLP {
   protected validationScore(x: Tensor, y: Tensor): number { return r2Score(this.forward(x), y); }
 
   fit(x: Tensor | NestedArray, y: Tensor | NestedArray): this {
+    return runSync(this.fitSteps(x, y));
+  }
+
+  /** `fit` that yields to the event loop between steps. @example await reg.fitAsync(x, y); */
+  fitAsync(x: Tensor | NestedArray, y: Tensor | NestedArray, options?: AsyncTrainingOptions): Promise<this> {
+    return runAsync(this.fitSteps(x, y), options);
+  }
+
+  private *fitSteps(x: Tensor | NestedArray, y: Tensor | NestedArray): Steps<this> {
     const features = toFeatures("MLPRegressor", x);
     let target = y instanceof Tensor ? y.float() : tensor(y);
     if (target.shape[0] !== features.shape[0]) {
@@ -102,11 +125,11 @@ export class MLPRegressor extends BaseMLP {
     this.flatTarget = target.ndim === 1;
     if (this.flatTarget) target = target.reshape([-1, 1]);
     this.outputs = target.shape[1];
-    if (!this.options.earlyStopping) return this.train(features, target, null);
+    if (!this.options.earlyStopping) return yield* this.trainSteps(features, target, null);
     const [xTrain, xVal, yTrain, yVal] = trainTestSplit(features, target, {
       testSize: this.options.validationFraction, seed: this.options.randomState,
     });
-    return this.train(xTrain, yTrain, [xVal, yVal]);
+    return yield* this.trainSteps(xTrain, yTrain, [xVal, yVal]);
   }
 
   predict(x: Tensor | NestedArray): Tensor {

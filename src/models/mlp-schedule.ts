@@ -1,3 +1,4 @@
+import { platform } from "#platform";
 import type { Tensor } from "../core/tensor.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { Callback, TrainingContext } from "../train/callbacks.js";
@@ -64,14 +65,14 @@ export class SklearnSchedule implements Callback {
     const loss = event.logs.loss;
     this.lossCurve.push(loss);
     this.samplesSeen += o.samplesPerEpoch;
-    if (o.verbose) process.stderr.write(`Iteration ${event.epoch}, loss = ${loss.toFixed(8)}\n`);
+    if (o.verbose) platform.stderr().write(`Iteration ${event.epoch}, loss = ${loss.toFixed(8)}\n`);
     if (o.solver === "sgd" && o.learningRate === "invscaling") {
       this.setLr(o.learningRateInit / Math.pow(this.samplesSeen + 1, o.powerT));
     }
     if (o.validationScore) {
       const score = o.validationScore();
       this.validationScores.push(score);
-      if (o.verbose) process.stderr.write(`Validation score: ${score.toFixed(6)}\n`);
+      if (o.verbose) platform.stderr().write(`Validation score: ${score.toFixed(6)}\n`);
       if (score < this.bestScore + o.tol) this.noImprovement++;
       else this.noImprovement = 0;
       if (score > this.bestScore) {
@@ -87,11 +88,12 @@ export class SklearnSchedule implements Callback {
       if (o.solver === "sgd" && o.learningRate === "adaptive" && this.lr > 1e-6) {
         this.setLr(this.lr / 5);
         this.noImprovement = 0;
-        if (o.verbose) process.stderr.write(`Setting learning rate to ${this.lr}\n`);
+        if (o.verbose) platform.stderr().write(`Setting learning rate to ${this.lr}\n`);
         return;
       }
       if (o.verbose) {
-        process.stderr.write(`Training loss did not improve more than tol=${o.tol} for ${o.nIterNoChange} ` +
+        platform.stderr().write(
+          `Training loss did not improve more than tol=${o.tol} for ${o.nIterNoChange} ` +
           "consecutive epochs. Stopping.\n");
       }
       this.converged = true;

@@ -11,7 +11,8 @@ import { Adam } from "../optim/adam.js";
 import { SGD } from "../optim/sgd.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { Callback } from "../train/callbacks.js";
-import { fit, predict } from "../train/fit.js";
+import { fitSteps, predict } from "../train/fit.js";
+import type { Steps } from "../train/stepper.js";
 import { SklearnSchedule, type ScheduleOptions } from "./mlp-schedule.js";
 
 export type MLPActivation = "identity" | "logistic" | "tanh" | "relu";
@@ -153,7 +154,8 @@ export abstract class BaseMLP {
     }
   }
 
-  protected train(x: Tensor, target: Tensor, validation: [Tensor, Tensor] | null): this {
+  /** The training loop as a generator yielding between steps (fit and fitAsync drive it). */
+  protected *trainSteps(x: Tensor, target: Tensor, validation: [Tensor, Tensor] | null): Steps<this> {
     const o = this.options;
     const n = x.shape[0];
     const batchSize = o.batchSize === "auto" ? Math.min(200, n) : Math.min(o.batchSize, n);
@@ -183,7 +185,7 @@ export abstract class BaseMLP {
     };
     const schedule = new SklearnSchedule(scheduleOptions);
     this.model = model;
-    fit(model, x, target, {
+    yield* fitSteps(model, x, target, {
       loss, optimizer, epochs: o.maxIter, batchSize, shuffle: o.shuffle, seed: o.randomState, verbose: 0,
       callbacks: [schedule, ...o.callbacks], resumeFrom: o.resumeFrom,
     });

@@ -7,6 +7,7 @@
  * samples from a short Gibbs chain. That estimate is written into each parameter's `.grad`, so any
  * zendl optimizer performs the update (optimizers only read `.grad`).
  */
+import { platform } from "#platform";
 import { noGrad } from "../core/autograd.js";
 import { keep, keepReachable, tidy } from "../core/memory.js";
 import { fromFlat, rand, randn, zeros } from "../core/creation.js";
@@ -247,7 +248,7 @@ export class BernoulliRBM extends Module {
         pseudoLogLikelihood: this.pseudoLogLikelihood(v), seconds: (performance.now() - started) / 1000 };
       this.history.push(log);
       if (this.verbose) {
-        process.stderr.write(`[${NAME}] epoch ${epoch}: reconstruction error ` +
+        platform.stderr().write(`[${NAME}] epoch ${epoch}: reconstruction error ` +
           `${log.reconstructionError.toFixed(5)}, pseudo-log-likelihood ` +
           `${log.pseudoLogLikelihood.toFixed(3)}, ${log.seconds.toFixed(1)}s\n`);
       }

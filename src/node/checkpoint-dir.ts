@@ -10,7 +10,7 @@ import {
     writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { removeDeadTemps, tempNameFor } from "../io/dead-temps.js";
+import { removeDeadTemps, tempNameFor } from "./dead-temps.js";
 
 export const MANIFEST = "manifest.json";
 const FORMAT = "zendl-checkpoint";

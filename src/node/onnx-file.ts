@@ -2,7 +2,7 @@
  * zd.saveOnnx: exportOnnx's bytes written to a file, atomically (Node only).
  */
 import { exportOnnx, type Exportable, type ExportOnnxOptions } from "../io/onnx/export.js";
-import { writeFileAtomic } from "../io/safetensors.js";
+import { writeFileAtomic } from "./atomic-write.js";
 
 /**
  * Writes `exportOnnx(model, options)` to `path`; a failed write leaves any previous file intact.

@@ -5,7 +5,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { exportPyTorch, type ExportPyTorchOptions } from "../io/pytorch/export.js";
 import type { Exportable } from "../io/onnx/export.js";
-import { writeFileAtomic } from "../io/safetensors.js";
+import { writeFileAtomic } from "./atomic-write.js";
 
 /**
  * Writes `dir/model.py`, `dir/model.safetensors` and `dir/train_ddp.py` (each atomically), creating

@@ -1,3 +1,4 @@
+import { platform } from "#platform";
 import type { Tensor } from "../core/tensor.js";
 import type {
   BatchEndEvent, EpochBeginEvent, EpochEndEvent, Logs, TrainBeginEvent, TrainEndEvent,
@@ -71,7 +72,7 @@ export interface LineSink { write(text: string): unknown }
 export interface ProgressLoggerOptions {
   /** 0 silent; 1 or 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
-  /** Default process.stderr (console.log where there is no process). */
+  /** Where lines go: default stderr in Node, the console in a browser. */
   stream?: LineSink;
 }
 
@@ -86,8 +87,7 @@ export class ProgressLogger implements Callback {
 
   constructor(options: ProgressLoggerOptions = {}) {
     this.verbose = options.verbose ?? 1;
-    this.stream = options.stream ?? (typeof process !== "undefined" ? process.stderr
-      : { write: (text: string) => console.log(text.replace(/\n$/, "")) });
+    this.stream = options.stream ?? platform.stderr();
   }
 
   onEpochEnd(event: EpochEndEvent): void {

@@ -9,6 +9,7 @@ import { History, ProgressLogger, type Callback, type TrainableModel } from "./c
 import { TrainingLoop, type ResumeSource } from "./loop.js";
 import type { Logs, TrainEvent } from "./events.js";
 import { resolveMetric, type Metric, type MetricLike } from "./metrics.js";
+import { runAsync, runSync, type AsyncTrainingOptions, type Steps } from "./stepper.js";
 
 export type LossFunction = (output: Tensor, target: Tensor) => Tensor;
 export interface OptimizerLike { zeroGrad(): void; step(): void }
@@ -52,6 +53,23 @@ function checkPositiveInteger(name: string, value: number): void {
  *   optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), epochs: 10, metrics: ["accuracy"] });
  */
 export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOptions): History {
+  return runSync(fitSteps(model, x, y, options));
+}
+
+/**
+ * `fit` that yields to the event loop between steps (at least once a frame): the form for a browser
+ * page, which stays responsive while it trains. The same loop, the same results as `fit`.
+ * @example
+ * const history = await zd.fitAsync(model, xTrain, yTrain, { loss: nn.functional.crossEntropy,
+ *   optimizer, epochs: 10, onEvent: (e) => { if (e.type === "epochEnd") drawChart(e.logs); } });
+ */
+export function fitAsync(model: TrainableModel, x: Tensor, y: Tensor,
+  options: FitOptions & AsyncTrainingOptions): Promise<History> {
+  return runAsync(fitSteps(model, x, y, options), options);
+}
+
+/** The loop of `fit` as a generator that yields after each step (stepper.ts runs it). */
+export function* fitSteps(model: TrainableModel, x: Tensor, y: Tensor, options: FitOptions): Steps<History> {
   const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
   checkPositiveInteger("epochs", epochs);
   checkPositiveInteger("batchSize", batchSize);
@@ -130,6 +148,7 @@ export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOpt
       at.elapsedSeconds = (performance.now() - started) / 1000;
       loop.emit({ type: "batchEnd", epoch, step, stepsPerEpoch: loader.length, batchSize: n, loss: value,
         globalStep: at.globalStep });
+      yield;
     }
     const logs: Logs = { loss: sums[0] / sums[1] };
     metrics.forEach((m, i) => { logs[m.name] = sums[2 + i] / sums[1]; });

@@ -1,6 +1,8 @@
 export {
-  fit, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction, type OptimizerLike,
+  fit, fitAsync, fitSteps, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction,
+  type OptimizerLike,
 } from "./fit.js";
+export { runSync, runAsync, nextTask, type Steps, type AsyncTrainingOptions } from "./stepper.js";
 export {
   History, ProgressLogger, EarlyStopping, LearningRateScheduler, formatLogs,
   type Callback, type TrainingContext, type TrainableModel, type EarlyStoppingOptions,

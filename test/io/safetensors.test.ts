@@ -3,13 +3,8 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  decodeSafetensors,
-  encodeSafetensors,
-  writeFileAtomic,
-  writeFileAtomicSync,
-  type RawTensor,
-} from "../../src/io/safetensors.js";
+import { decodeSafetensors, encodeSafetensors, type RawTensor } from "../../src/io/safetensors.js";
+import { writeFileAtomic, writeFileAtomicSync } from "../../src/node/atomic-write.js";
 
 /** Assembles a file from an arbitrary header (object or raw bytes) and data area. */
 function build(header: unknown, data: ArrayLike<number> = []): Uint8Array {

@@ -1,23 +1,36 @@
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { platform } from "#platform";
+import type { PoolWorker } from "../../platform/types.js";
 import type { KernelExports } from "./context.js";
 import {
   CALL_SLOTS, CALLS_OFFSET, CLOSED, CONTROL_BYTES, Control, HEADER_BYTES, MAX_CALLS, MAX_TAG, MAX_THREADS,
   SPIN_LIMIT, TAG_SHIFT, claimCalls, type WorkerInit,
 } from "./worker-protocol.js";
 
+/**
+ * The worker script. The Web Worker is constructed here, beside worker.js, in the literal form
+ * `new Worker(new URL("./worker.js", import.meta.url), { type: "module" })` that Vite and webpack
+ * recognise, so they bundle and emit the worker with the app.
+ */
+const WORKER_SCRIPT = {
+  url: new URL("./worker.js", import.meta.url),
+  web: (): Worker => new Worker(new URL("./worker.js", import.meta.url), { type: "module" }),
+};
+
 /** One call of a kernel export: its name, then its numeric arguments (exact up to 2⁵³). */
 export type KernelCall = readonly [name: string, ...args: number[]];
 
-/** Worker threads need both a shared buffer and `worker_threads`; without them everything runs here. */
-const threadsSupported = typeof SharedArrayBuffer === "function" && typeof Atomics === "object" &&
-  typeof Worker === "function";
+/**
+ * Workers need a memory they can share: Node's worker threads, or Web Workers in a cross-origin-isolated
+ * page (COOP/COEP headers). Without it everything runs on the calling thread.
+ */
+const threadsSupported = typeof Atomics === "object" && platform.threadsSupported();
 
-let requestedThreads = Math.max(1, availableParallelism());
+let requestedThreads = Math.max(1, platform.hardwareConcurrency());
 
 /**
  * Sets how many threads the fast backend's kernels (GEMM) use, counting the calling thread.
- * The default is `os.availableParallelism()`; 1 runs everything on the calling thread.
+ * The default is the number of logical CPUs (`os.availableParallelism()`, `navigator.hardwareConcurrency`);
+ * 1 runs everything on the calling thread.
  * @example zd.setNumThreads(2); zd.matmul(a, b); // now split across two threads
  */
 export function setNumThreads(n: number): void {
@@ -26,8 +39,8 @@ export function setNumThreads(n: number): void {
 }
 
 /**
- * How many threads the fast backend's kernels use (1 where worker threads or SharedArrayBuffer are
- * missing). @example zd.getNumThreads(); // 2 on a two-core machine
+ * How many threads the fast backend's kernels use: 1 where workers cannot share memory (a browser page
+ * without cross-origin isolation, or no SharedArrayBuffer). @example zd.getNumThreads(); // 2 on two cores
  */
 export function getNumThreads(): number {
   return threadsSupported ? requestedThreads : 1;
@@ -41,10 +54,11 @@ type KernelFunction = (...args: number[]) => unknown;
  * block (worker-protocol.ts). The hand-off is `Atomics` only: a worker spins briefly after each job
  * (a round trip costs about 1 µs while it spins, about 10 µs from `Atomics.wait`, about 30 µs by
  * postMessage), then sleeps in `Atomics.wait`. Workers are unref'd, so an idle pool never keeps the
- * process alive; until they report ready, the calling thread does all the work.
+ * process alive; until they report ready, the calling thread does all the work. On a browser page's
+ * main thread, where `Atomics.wait` throws, the calling thread only spins.
  */
 export class ThreadPool {
-  private readonly workers: Worker[] = [];
+  private readonly workers: PoolWorker[] = [];
   private readonly started: Promise<void>[] = [];
   private readonly names: string[];
   private readonly control: Int32Array | null = null;
@@ -93,19 +107,13 @@ export class ThreadPool {
       const init: WorkerInit = {
         module: this.module, memory: this.memory, control: this.buffer, index: this.workers.length + 1,
       };
-      let worker: Worker;
+      let worker: PoolWorker;
       try {
-        // no execArgv: the parent's (`--input-type`, `-e`, loaders) would break a plain worker script
-        worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: init, execArgv: [] });
+        worker = platform.spawnWorker(WORKER_SCRIPT, init);
       } catch {
         return;
       }
-      worker.unref();
-      this.started.push(new Promise<void>((resolve) => {
-        worker.once("message", () => resolve());
-        worker.on("error", () => resolve());
-        worker.once("exit", () => resolve());
-      }));
+      this.started.push(worker.started);
       this.workers.push(worker);
     }
   }
@@ -161,7 +169,7 @@ export class ThreadPool {
     // the workers hold at most one call each now: spin, then sleep until the last one notifies
     let spins = 0, finished: number;
     while ((finished = Atomics.load(control, Control.Finished)) !== calls.length) {
-      if (++spins > SPIN_LIMIT) Atomics.wait(control, Control.Finished, finished, 100);
+      if (++spins > SPIN_LIMIT && platform.canBlock) Atomics.wait(control, Control.Finished, finished, 100);
     }
     Atomics.store(control, Control.Next, CLOSED);
     if (Atomics.load(control, Control.Failed) !== 0) {

@@ -1,4 +1,4 @@
-import { writeFileAtomicSync } from "../../io/safetensors.js";
+import { writeFileAtomicSync } from "../../node/atomic-write.js";
 import { renderReport } from "../../report/page.js";
 import type { ReportData } from "../../report/records.js";
 import { Dashboard } from "../dashboard.js";

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomicSync } from "../../io/safetensors.js";
+import { writeFileAtomicSync } from "../../node/atomic-write.js";
 import { renderReport } from "../../report/page.js";
 import { UsageError } from "../errors.js";
 import { gatherReport } from "../report-data.js";

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { manualSeed } from "../../core/random.js";
 import { save } from "../../io/checkpoint.js";
-import { writeFileAtomicSync } from "../../io/safetensors.js";
+import { writeFileAtomicSync } from "../../node/atomic-write.js";
 import { cnn, lenet5, mobilenet, resnet } from "../../models/cnn.js";
 import type { Sequential } from "../../nn/layers/container.js";
 import { crossEntropy } from "../../nn/functional/losses-classification.js";

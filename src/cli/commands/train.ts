@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { save } from "../../io/checkpoint.js";
-import { writeFileAtomicSync } from "../../io/safetensors.js";
+import { writeFileAtomicSync } from "../../node/atomic-write.js";
 import { MLPClassifier } from "../../models/mlp-estimators.js";
 import { prepareDataset } from "../datasets.js";
 import { isImageDataset } from "../image-data.js";

@@ -1,6 +1,9 @@
 import { fromFlat } from "../../core/creation.js";
 import type { Tensor } from "../../core/tensor.js";
-import { loadCsv } from "../csv.js";
+import { platform } from "#platform";
+import type { ByteSource } from "../../io/sources.js";
+import { loadCsv, parseCsv } from "../csv.js";
+import { fetchBytes } from "../fetch.js";
 import { packageDataPath } from "./package-data.js";
 
 export interface DigitsOptions {
@@ -18,14 +21,35 @@ export interface Digits {
 // Parsed once per process; every call gets fresh tensors so callers may dispose or modify theirs.
 let cache: { pixels: Float32Array; labels: Int32Array } | null = null;
 
+function remember({ x, y }: { x: Tensor; y: Tensor | null }): void {
+  cache = { pixels: x.dataSync() as Float32Array, labels: (y as Tensor).dataSync() as Int32Array };
+  x.dispose();
+  y?.dispose();
+}
+
 function readDigits(): { pixels: Float32Array; labels: Int32Array } {
-  if (cache === null) {
-    const { x, y } = loadCsv(packageDataPath("digits.csv.gz"), { header: false, labelColumn: -1 });
-    cache = { pixels: x.dataSync() as Float32Array, labels: (y as Tensor).dataSync() as Int32Array };
-    x.dispose();
-    y?.dispose();
+  if (cache === null && platform.name === "browser") {
+    throw new Error("loadDigits: a browser cannot read the bundled file; call " +
+      "`await zd.data.fetchDigits(url)` once with the URL where data/digits.csv.gz is served");
   }
-  return cache;
+  if (cache === null) remember(loadCsv(packageDataPath("digits.csv.gz"), { header: false, labelColumn: -1 }));
+  return cache as { pixels: Float32Array; labels: Int32Array };
+}
+
+/**
+ * `loadDigits` from a URL, `Response`, `Blob` or bytes of data/digits.csv.gz (or its gunzipped CSV): the
+ * browser's way in. Afterwards `loadDigits()` works synchronously too. In Node the source is optional.
+ * @example const { x, y } = await zd.data.fetchDigits("/data/digits.csv.gz");
+ */
+export async function fetchDigits(source?: ByteSource, options: DigitsOptions = {}): Promise<Digits> {
+  if (source === undefined && platform.name === "node") return loadDigits(options);
+  if (source === undefined) {
+    throw new Error("fetchDigits: in a browser pass where data/digits.csv.gz is served, e.g. " +
+      "fetchDigits(\"/data/digits.csv.gz\")");
+  }
+  const text = new TextDecoder().decode(await fetchBytes(source, "fetchDigits"));
+  remember(parseCsv(text, { header: false, labelColumn: -1 }, "digits"));
+  return loadDigits(options);
 }
 
 /**

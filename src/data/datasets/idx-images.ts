@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { platform } from "#platform";
 import { fromFlat } from "../../core/creation.js";
 import type { Tensor } from "../../core/tensor.js";
 import { readIdx, type IdxArray } from "./idx.js";
@@ -48,7 +47,8 @@ export interface SearchFolder {
   why: string;
 }
 
-const FILES = {
+/** @internal The four files of an MNIST-style data set, without their `.gz`. */
+export const FILES = {
   trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
   testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte",
 } as const;
@@ -56,8 +56,9 @@ type FileKey = keyof typeof FILES;
 
 /** @internal The folders searched, in order, for a data set stored under `folder`. */
 export function searchFolders(folder: string, dir?: string,
-  env: NodeJS.ProcessEnv = process.env): SearchFolder[] {
+  env: Record<string, string | undefined> = { ZENDL_DATA: platform.env("ZENDL_DATA") }): SearchFolder[] {
   const folders: SearchFolder[] = [];
+  const { resolvePath: resolve, joinPath: join } = platform;
   if (dir !== undefined) folders.push({ path: resolve(dir), why: "the dir option" });
   const dataRoot = env.ZENDL_DATA;
   if (dataRoot) {
@@ -76,8 +77,8 @@ export function searchFolders(folder: string, dir?: string,
 function fileIn(folder: string, base: string): string | null {
   const dotted = base.replace(/-idx/, ".idx");
   for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
-    const path = join(folder, name);
-    if (existsSync(path)) return path;
+    const path = platform.joinPath(folder, name);
+    if (platform.exists(path)) return path;
   }
   return null;
 }
@@ -100,7 +101,8 @@ export function findIdxFiles(dataset: IdxImageDataset, folders: readonly SearchF
     `${dataset.howToGet}, or set $ZENDL_DATA or the dir option to the folder that holds them.`);
 }
 
-function imagesTensor(images: IdxArray, path: string, normalize: boolean, flatten: boolean): Tensor {
+/** @internal */
+export function imagesTensor(images: IdxArray, path: string, normalize: boolean, flatten: boolean): Tensor {
   if (images.shape.length !== 3 || !(images.data instanceof Uint8Array)) {
     throw new Error(`IDX file ${path}: expected uint8 images of shape [N, rows, cols], ` +
       `got shape [${images.shape.join(", ")}] of ${images.data.constructor.name}`);
@@ -114,7 +116,8 @@ function imagesTensor(images: IdxArray, path: string, normalize: boolean, flatte
   return fromFlat(pixels, flatten ? [n, rows * cols] : [n, 1, rows, cols], "float32");
 }
 
-function labelsTensor(labels: IdxArray, path: string, count: number, imagesPath: string): Tensor {
+/** @internal */
+export function labelsTensor(labels: IdxArray, path: string, count: number, imagesPath: string): Tensor {
   if (labels.shape.length !== 1 || labels.shape[0] !== count) {
     throw new Error(`IDX file ${path}: expected ${count} labels (one per image of ${imagesPath}), ` +
       `got shape [${labels.shape.join(", ")}]`);

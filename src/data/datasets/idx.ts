@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import { MAX_GUNZIP_BYTES } from "./package-data.js";
+import { platform } from "#platform";
 
 /** The element arrays an IDX file can hold, one per IDX type code. */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -37,7 +35,7 @@ const hex = (byte: number): string => "0x" + byte.toString(16).padStart(2, "0");
 export function parseIdx(bytes: Uint8Array, source = "<bytes>"): IdxArray {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIP_BYTES });
+      bytes = platform.gunzipSync(bytes);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`IDX file ${source}: gzip data is truncated or corrupt (${reason})`);
@@ -102,5 +100,5 @@ function decode(view: DataView, offset: number, count: number, array: IdxConstru
  * images.shape; // [10000, 28, 28]
  */
 export function readIdx(path: string): IdxArray {
-  return parseIdx(readFileSync(path), path);
+  return parseIdx(platform.readFileSync(path), path);
 }

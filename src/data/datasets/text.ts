@@ -2,12 +2,11 @@
  * Text for character-level models: a character vocabulary, text files as token ids, and a loader of
  * consecutive sequence batches for truncated backpropagation through time.
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { platform } from "#platform";
 import { fromFlat } from "../../core/creation.js";
 import { Generator } from "../../core/random.js";
 import type { Tensor } from "../../core/tensor.js";
-import { MAX_GUNZIP_BYTES, packageDataPath } from "./package-data.js";
+import { packageDataPath } from "./package-data.js";
 import { EpochCursor, type LoaderState } from "../loader-state.js";
 
 /**
@@ -95,17 +94,16 @@ export interface LoadTextOptions {
  */
 export function loadText(path: string, options: LoadTextOptions = {}): TextData {
   if (typeof path !== "string" || path === "") throw new Error("loadText: path must be a non-empty string");
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = platform.readFileSync(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`loadText: cannot read "${path}": ${reason}`);
   }
   let text: string;
   try {
-    text = (path.endsWith(".gz") ? gunzipSync(bytes,
-      { maxOutputLength: MAX_GUNZIP_BYTES }) : bytes).toString("utf8");
+    text = new TextDecoder().decode(path.endsWith(".gz") ? platform.gunzipSync(bytes) : bytes);
   } catch (error) {
     throw new Error(`loadText: "${path}" is not valid gzip data: ${(error as Error).message}`);
   }

@@ -1,0 +1,81 @@
+/**
+ * What the library needs from the JavaScript host it runs on. The core imports one implementation as
+ * `#platform` (package.json `imports`): Node resolves it to src/node/platform.ts (files, gzip,
+ * worker_threads, V8 hooks), browsers and bundlers with the `browser` condition to
+ * src/platform/browser.ts, so nothing the core reaches imports a Node built-in in a browser build.
+ */
+import type { WorkerInit } from "../backend/wasm/worker-protocol.js";
+import type { SafetensorsContents } from "../io/safetensors-format.js";
+
+/** A worker thread of the kernel pool, as the pool sees it on either host. */
+export interface PoolWorker {
+  /** Resolves once the worker has instantiated the kernels (or failed to: the pool then runs without it). */
+  readonly started: Promise<void>;
+  /** Lets (or stops) an idle worker keep the process alive; a no-op in browsers. */
+  ref(): void;
+  unref(): void;
+}
+
+/** The pool's worker script, in the two forms the hosts start it from. */
+export interface WorkerScript {
+  url: URL;
+  web(): Worker;
+}
+
+/** Engine hooks for collecting tensors inside synchronous code (core/finalizer.ts); null where missing. */
+export interface CollectionHooks {
+  registry: (new <T>(cleanup: (held: T) => void) => FinalizationRegistry<T> & { cleanupSome?(): void })
+    | null;
+  gc: (() => void) | null;
+}
+
+/** Where progress lines go: Node's stderr, or the console in a browser. */
+export interface TextSink {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface Platform {
+  readonly name: "node" | "browser";
+  /** True where this thread may block in `Atomics.wait` (not a browser page's main thread). */
+  readonly canBlock: boolean;
+  /** Logical CPUs available, the default thread count. */
+  hardwareConcurrency(): number;
+  /** True where workers can share memory (worker threads, or a cross-origin-isolated page). */
+  threadsSupported(): boolean;
+  /**
+   * Starts a pool worker and hands it `init`: Node runs the module at `script.url` (worker.js) in a
+   * worker thread, browsers call `script.web()`, which constructs the module Web Worker.
+   */
+  spawnWorker(script: WorkerScript, init: WorkerInit): PoolWorker;
+  /** Called once inside a pool worker: delivers its init message and returns how to say "ready". */
+  receiveWorkerInit(): Promise<{ init: WorkerInit; ready(): void }>;
+  /** The kernel binary `file` read synchronously (Node), or null where only `fetch` can get it. */
+  readKernelSync(file: string): Uint8Array<ArrayBuffer> | null;
+  /** Lets the engine validate relaxed SIMD where it needs a flag for it (Node 20's V8); else a no-op. */
+  enableRelaxedSimd(): void;
+  collectionHooks(): CollectionHooks;
+  /** An environment variable, or undefined (browsers have none). */
+  env(name: string): string | undefined;
+  /** The host's diagnostic stream: stderr in Node, the console in a browser. */
+  stderr(): TextSink;
+  // ---- files: every method throws a clear error in a browser (pass bytes or a URL there) ----------
+  readFileSync(path: string): Uint8Array;
+  /**
+   * A safetensors file's tensors (or, `headerOnly`, its metadata alone) read piece by piece, so a file is
+   * never held in memory twice; where missing (browsers), callers read the bytes and decode them.
+   */
+  readSafetensorsFile?(path: string, options: { headerOnly?: boolean }): SafetensorsContents;
+  readFile(path: string): Promise<Uint8Array>;
+  /** Writes under a temporary name, fsyncs and renames, so a crash never leaves a partial file. */
+  writeFileAtomicSync(path: string, bytes: Uint8Array | string): void;
+  writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void>;
+  exists(path: string): boolean;
+  joinPath(...parts: string[]): string;
+  resolvePath(...parts: string[]): string;
+  /** Absolute path of `data/<name>` shipped in the zendl package. */
+  packageDataPath(name: string): string;
+  gunzipSync(bytes: Uint8Array): Uint8Array;
+  /** zlib-wrapped deflate (RFC 1950), or null where the host has no synchronous compressor. */
+  deflateSync(bytes: Uint8Array): Uint8Array | null;
+}
