@@ -64,8 +64,6 @@ export {
   exportOnnx, type ExportOnnxOptions, type Exportable,
 } from "./io/onnx/export.js";
 export { registerOnnxConverter, type OnnxConverter } from "./io/onnx/convert.js";
-export { saveOnnx } from "./node/onnx-file.js";
 export {
   exportPyTorch, type ExportPyTorchOptions, type PyTorchExport, type PyTorchTask,
 } from "./io/pytorch/export.js";
-export { savePyTorch } from "./node/pytorch-files.js";

@@ -66,7 +66,9 @@ function encodeCheckpoint(target: AnyModule | StateDict, path: string | null, op
     // defineProperty so that a "__proto__" key stays an ordinary entry.
     Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  if (options.optimizer === undefined) return { model: encodeStateDict(stateDict, metadata), optimizer: null };
+  if (options.optimizer === undefined) {
+    return { model: encodeStateDict(stateDict, metadata), optimizer: null };
+  }
   const optimizer = options.optimizer;
   if (typeof optimizer?.stateDict !== "function") {
     throw new Error("save: options.optimizer has no stateDict() method");
@@ -140,9 +142,11 @@ async function contentsOf(op: string, source: ByteSource, headerOnly = false): P
   return piecewise ?? decodeStateDict(await readSource(op, source), describeSource(source));
 }
 
-function contentsOfSync(op: string, source: string | Uint8Array | ArrayBuffer, headerOnly = false): FileContents {
+function contentsOfSync(op: string, source: string | Uint8Array | ArrayBuffer,
+  headerOnly = false): FileContents {
   const piecewise = typeof source === "string" ? fromFile(op, source, headerOnly) : null;
-  return piecewise ?? decodeStateDict(readSourceSync(op, source), typeof source === "string" ? source : "<bytes>");
+  const name = typeof source === "string" ? source : "<bytes>";
+  return piecewise ?? decodeStateDict(readSourceSync(op, source), name);
 }
 
 function rebuild({ stateDict, metadata }: FileContents, path: string): AnyModule {

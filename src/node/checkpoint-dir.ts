@@ -40,10 +40,7 @@ function syncDir(path: string): void {
   }
 }
 
-/** The folder name of the checkpoint taken after `globalStep` optimizer steps. */
-export function checkpointName(globalStep: number): string {
-  return `step-${String(globalStep).padStart(8, "0")}`;
-}
+export { checkpointName } from "../train/model-checkpoint.js";
 
 /** Writes `files` as the checkpoint folder `root/name`, atomically; returns its path. */
 export function writeCheckpointDir(root: string, name: string, files: Map<string, Uint8Array>): string {

@@ -5,3 +5,5 @@
  */
 export * from "../index.js";
 export { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
+export { saveOnnx } from "./onnx-file.js";
+export { savePyTorch } from "./pytorch-files.js";

@@ -13,6 +13,9 @@ import { Worker, parentPort, workerData } from "node:worker_threads";
 import { deflateSync, gunzipSync } from "node:zlib";
 import { MAX_GUNZIP_BYTES } from "../platform/limits.js";
 import { readSafetensorsFile } from "./safetensors-file.js";
+import {
+  listCheckpoints, readCheckpoint, removeCheckpointDir, writeCheckpointDir,
+} from "./checkpoint-dir.js";
 import type { WorkerInit } from "../backend/wasm/worker-protocol.js";
 import type {
   CollectionHooks, Platform, PoolWorker, TextSink, WorkerScript,
@@ -107,6 +110,9 @@ export const platform: Platform = {
   },
   // a corrupt or hostile stream fails at the limit instead of exhausting memory
   readSafetensorsFile,
+  checkpoints: {
+    write: writeCheckpointDir, remove: removeCheckpointDir, list: listCheckpoints, read: readCheckpoint,
+  },
   gunzipSync: (bytes) => gunzipSync(bytes, { maxOutputLength: MAX_GUNZIP_BYTES }),
   deflateSync: (bytes) => deflateSync(bytes),
 };

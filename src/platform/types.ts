@@ -35,6 +35,16 @@ export interface TextSink {
   isTTY?: boolean;
 }
 
+/** Checkpoint folders on disk (Node): what `ModelCheckpoint` writes and `fit({ resumeFrom })` reads. */
+export interface CheckpointStore {
+  /** Writes `files` as the folder `root/name` atomically; returns its path. */
+  write(root: string, name: string, files: Map<string, Uint8Array>): string;
+  remove(path: string): void;
+  list(root: string): { name: string; path: string; step: number }[];
+  /** A checkpoint folder, or the newest valid one in a folder of them, verified against its manifest. */
+  read(path: string): { path: string; files: Map<string, Uint8Array> };
+}
+
 export interface Platform {
   readonly name: "node" | "browser";
   /** True where this thread may block in `Atomics.wait` (not a browser page's main thread). */
@@ -66,6 +76,8 @@ export interface Platform {
    * never held in memory twice; where missing (browsers), callers read the bytes and decode them.
    */
   readSafetensorsFile?(path: string, options: { headerOnly?: boolean }): SafetensorsContents;
+  /** Checkpoint folders; missing in browsers (pass checkpoint files as a Map there). */
+  checkpoints?: CheckpointStore;
   readFile(path: string): Promise<Uint8Array>;
   /** Writes under a temporary name, fsyncs and renames, so a crash never leaves a partial file. */
   writeFileAtomicSync(path: string, bytes: Uint8Array | string): void;

@@ -6,7 +6,7 @@
 import { getRngState, setRngState } from "../core/random.js";
 import type { LoaderState } from "../data/loader-state.js";
 import type { OptimizerLike as StatefulOptimizer } from "../io/optimizer-state.js";
-import { readCheckpoint } from "../node/checkpoint-dir.js";
+import { checkpointStore } from "./model-checkpoint.js";
 import type { Callback, TrainingContext } from "./callbacks.js";
 import {
   decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointModel, type TrainingState,
@@ -93,7 +93,7 @@ export class TrainingLoop {
     const { loop, model, optimizer, loader } = this.options;
     let checkpoint: Checkpoint, where: string;
     if (typeof source === "string") {
-      const read = readCheckpoint(source);
+      const read = checkpointStore().read(source);
       where = read.path;
       checkpoint = decodeCheckpoint(read.files, where);
     } else if (source instanceof Map) {

@@ -1,9 +1,21 @@
-import {
-  checkpointName, listCheckpoints, removeCheckpointDir, writeCheckpointDir,
-} from "../node/checkpoint-dir.js";
-import { join } from "node:path";
+import { platform } from "#platform";
+import type { CheckpointStore } from "../platform/types.js";
 import type { Callback, TrainingContext } from "./callbacks.js";
 import type { BatchEndEvent, EpochEndEvent } from "./events.js";
+
+/** The folder name of the checkpoint taken after `globalStep` optimizer steps. */
+export function checkpointName(globalStep: number): string {
+  return `step-${String(globalStep).padStart(8, "0")}`;
+}
+
+/** The host's checkpoint folders, or an error saying where they exist. */
+export function checkpointStore(): CheckpointStore {
+  if (platform.checkpoints === undefined) {
+    throw new Error("ModelCheckpoint: checkpoint folders need a file system (Node); in a browser, take " +
+      "the files of a checkpoint from the training context and store them yourself");
+  }
+  return platform.checkpoints;
+}
 
 export interface ModelCheckpointOptions {
   /** Folder of the checkpoints (`step-00000420/`, one folder each, written atomically). */
@@ -108,18 +120,18 @@ export class ModelCheckpoint implements Callback {
     if (typeof context.checkpoint !== "function") {
       throw new Error("ModelCheckpoint: this training loop cannot take checkpoints");
     }
-    const name = checkpointName(context.globalStep ?? 0);
+    const name = checkpointName(context.globalStep ?? 0), store = checkpointStore();
     if (best) this.bestName = name;
-    this.lastPath = writeCheckpointDir(this.dir, name, context.checkpoint());
+    this.lastPath = store.write(this.dir, name, context.checkpoint());
     this.lastSave = performance.now();
     this.prune();
   }
 
   private prune(): void {
     const keep = this.options.keepLast ?? 2;
-    const all = listCheckpoints(this.dir);
+    const all = checkpointStore().list(this.dir);
     for (const entry of all.slice(0, Math.max(0, all.length - keep))) {
-      if (entry.name !== this.bestName) removeCheckpointDir(entry.path);
+      if (entry.name !== this.bestName) checkpointStore().remove(entry.path);
     }
   }
 
@@ -135,6 +147,6 @@ export class ModelCheckpoint implements Callback {
 
   /** Path of the checkpoint with the best `monitor` value, or null. */
   get bestPath(): string | null {
-    return this.bestName === null ? null : join(this.dir, this.bestName);
+    return this.bestName === null ? null : platform.joinPath(this.dir, this.bestName);
   }
 }

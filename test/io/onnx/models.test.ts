@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import * as zd from "../../../src/index.js";
+import * as zd from "../../../src/node/index.js";
 import { FAMILY_CASES } from "../export-cases.js";
 import { checkExport } from "./check-export.js";
 import { assertNear, runOnnx } from "./run-onnx.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import * as zd from "../../../src/index.js";
+import * as zd from "../../../src/node/index.js";
 import { FAMILY_CASES, LAYER_CASES } from "../export-cases.js";
 import { flatOutputs } from "../onnx/check-export.js";
 import { assertNear } from "../onnx/run-onnx.js";
