@@ -108,7 +108,7 @@ test("CLI: train cnn on fashion-mnist-subset prints the JSON line; evaluate rebu
     "--epochs", "1", "--json", "--out", out], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
-  assert.match(lines[0], /^test accuracy: 0\.\d{4} \(cnn on fashion-mnist-subset, 1 epochs/);
+  assert.match(lines[0], /^test accuracy: 0\.\d{4} \(cnn on fashion-mnist-subset, 1 epoch/);
   const result = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
   assert.deepEqual(Object.keys(result).sort(),
     ["dataset", "epochs", "model", "seconds", "testAccuracy", "trainLoss"]);

@@ -9,7 +9,10 @@ export interface WorkerTrainResult {
   seconds: number;
 }
 
-self.addEventListener("message", async (event: MessageEvent<{ digitsUrl: string }>) => {
+// `node --test dist/test/` also runs this file (every .js under a test/ folder); outside a Web Worker there
+// is nothing to listen to, so it does nothing there.
+const scope: { addEventListener?: typeof addEventListener } = typeof self === "undefined" ? {} : self;
+scope.addEventListener?.("message", async (event: MessageEvent<{ digitsUrl: string }>) => {
   await zd.ready();
   const { x, y } = await zd.data.fetchDigits(event.data.digitsUrl);
   const [xTrain, xTest, yTrain, yTest] = zd.data.trainTestSplit(x, y, { testSize: 0.25, seed: 0 });
