@@ -11,7 +11,8 @@ import { ROOT, bundlePage } from "../../examples/browser/bundle.js";
 import type { SuiteOptions, SuiteResult } from "./page/suite.js";
 import type { WorkerTrainResult } from "./page/train-worker.js";
 
-const OUT = join(ROOT, "dist/test/browser/www");
+// outside dist/test: node --test runs every .js file below a test/ folder, a bundle included
+const OUT = join(ROOT, "dist/browser-test-www");
 let browser: BrowserContext;
 let isolated: StaticServer, plain: StaticServer;
 const results = new Map<string, SuiteResult>();
@@ -36,7 +37,7 @@ async function inPage<T, A>(server: StaticServer, fn: (arg: A) => Promise<T>, ar
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   try {
-    await page.goto(`${server.url}dist/test/browser/www/index.html`);
+    await page.goto(`${server.url}dist/browser-test-www/index.html`);
     await page.waitForFunction(() => "runSuite" in globalThis);
     const result = await page.evaluate(fn as (arg: unknown) => Promise<T>, arg as unknown);
     assert.deepEqual(errors, [], "no uncaught errors in the page");
