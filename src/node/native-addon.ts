@@ -14,7 +14,9 @@ export interface NativeAddon {
   isas(): string[];
 }
 
-export type NativeLoad = { addon: NativeAddon; isa: string; reason: null } | { addon: null; isa: null; reason: string };
+export type NativeLoad =
+  | { addon: NativeAddon; isa: string; reason: null }
+  | { addon: null; isa: null; reason: string };
 
 interface BuildStatus { built: boolean; reason: string; platform: string; arch: string }
 
@@ -27,7 +29,9 @@ function failed(reason: string): NativeLoad {
 function load(): NativeLoad {
   if (typeof process === "undefined" || !process.versions?.node) return failed("not running in Node");
   if (process.env.ZENDL_NATIVE === "0") return failed("disabled by ZENDL_NATIVE=0");
-  if (typeof process.getBuiltinModule !== "function") return failed("this Node lacks process.getBuiltinModule");
+  if (typeof process.getBuiltinModule !== "function") {
+    return failed("this Node lacks process.getBuiltinModule (Node 20.16 or later has it)");
+  }
   const fs = process.getBuiltinModule("node:fs");
   const { createRequire } = process.getBuiltinModule("node:module");
   const { fileURLToPath } = process.getBuiltinModule("node:url");

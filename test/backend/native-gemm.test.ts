@@ -40,7 +40,8 @@ const cases: Case[] = [
   { name: "past every NC (3072, 4080), transposed", m: 13, n: 4111, k: 23, a: T, b: T },
   { name: "large strides and an offset", m: 41, n: 53, k: 97, a: { pad: 37, step: 3, offset: 5 },
     b: { pad: 11, step: 2, offset: 3 } },
-  { name: "transposed with large strides", m: 41, n: 53, k: 97, a: { ...T, pad: 13, step: 2 }, b: { ...T, pad: 9 } },
+  { name: "transposed with large strides", m: 41, n: 53, k: 97, a: { ...T, pad: 13, step: 2 },
+    b: { ...T, pad: 9 } },
   { name: "split across threads by rows", m: 300, n: 61, k: 150 },
   { name: "split across threads by columns", m: 20, n: 700, k: 150, b: T },
   { name: "accumulate over several KC blocks", m: 67, n: 131, k: 600, accumulate: true },
@@ -116,9 +117,9 @@ function checkSpecials(native: NativeBackend, isa: string): void {
   native.matmul(a, b, out);
   const actual = native.read(contiguous(out, [m, n]));
   expected.forEach((e, i) => {
-    if (Number.isFinite(e)) assert.ok(Math.abs(actual[i] - e) < 1e-3, `${isa} element ${i}: ${actual[i]} vs ${e}`);
-    else assert.ok(Object.is(actual[i], e) || (Number.isNaN(e) && Number.isNaN(actual[i])),
-      `${isa} element ${i}: ${actual[i]} vs ${e}`);
+    const same = Number.isFinite(e) ? Math.abs(actual[i] - e) < 1e-3
+      : Object.is(actual[i], e) || (Number.isNaN(e) && Number.isNaN(actual[i]));
+    assert.ok(same, `${isa} element ${i}: ${actual[i]} vs ${e}`);
   });
 }
 
@@ -159,8 +160,13 @@ if (addon) {
 }
 
 /** backendInfo() and the first matmul's backend in a child process with `env` set. */
-function childInfo(env: Record<string, string>): { backend: string; native: { isa: string | null;
-  reason: string | null }; product: number[] } {
+interface ChildInfo {
+  backend: string;
+  native: { isa: string | null; reason: string | null };
+  product: number[];
+}
+
+function childInfo(env: Record<string, string>): ChildInfo {
   const code = `import * as zd from ${JSON.stringify(index)};
     const product = [...zd.tensor([[1, 2], [3, 4]]).matmul(zd.tensor([[5], [6]])).dataSync()];
     console.log(JSON.stringify({ ...zd.backendInfo(), product }));`;
@@ -171,14 +177,16 @@ function childInfo(env: Record<string, string>): { backend: string; native: { is
   return JSON.parse(run.stdout.trim().split("\n").pop() as string);
 }
 
-test("ZENDL_NATIVE_ISA forces a variant; ZENDL_NATIVE=0 and unknown variants leave wasm with a reason", () => {
+test("ZENDL_NATIVE_ISA forces a variant; ZENDL_NATIVE=0 and unknown ones leave wasm, with a reason", () => {
   if (addon) {
     const forced = childInfo({ ZENDL_NATIVE: "", ZENDL_NATIVE_ISA: "portable" });
-    assert.deepEqual(forced, { backend: "native", native: { isa: "portable", reason: null }, product: [17, 39] });
+    const portable = { isa: "portable", reason: null };
+    assert.deepEqual(forced, { backend: "native", native: portable, product: [17, 39] });
   }
   const unknown = childInfo({ ZENDL_NATIVE: "", ZENDL_NATIVE_ISA: "sse9" });
   assert.equal(unknown.backend, "wasm");
-  assert.match(unknown.native.reason ?? "", addon ? /ZENDL_NATIVE_ISA=sse9: no sse9 kernels in this build/ : /./);
+  const why = addon ? /ZENDL_NATIVE_ISA=sse9: no sse9 kernels in this build/ : /./;
+  assert.match(unknown.native.reason ?? "", why);
   const off = childInfo({ ZENDL_NATIVE: "0" });
   assert.deepEqual(off, { backend: "wasm", native: { isa: null, reason: "disabled by ZENDL_NATIVE=0" },
     product: [17, 39] });
