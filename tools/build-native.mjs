@@ -7,11 +7,13 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "dist", "native");
+// `--out DIR` builds elsewhere (the tests build into a temporary folder)
+const outFlag = process.argv.indexOf("--out");
+const out = outFlag > 0 ? resolve(process.argv[outFlag + 1]) : join(root, "dist", "native");
 const objects = join(out, "obj");
 const target = join(out, "zendl.node");
 
