@@ -112,14 +112,18 @@ static size_t NAME(workspace_floats)(void) { return (size_t)MC * KC + (size_t)KC
 
 static void NAME(gemm)(const zd_gemm_args *g, float *work) {
   float *pa = work, *pb = work + (size_t)MC * KC;
+  /* Equal depth blocks (784 = 4×196, not 3×256 + 16): a thin last block would load and store C for
+   * little work. They depend on k alone, so every element is still summed the same way on any split. */
+  const long kblocks = (g->k + KC - 1) / KC, kb = (g->k + kblocks - 1) / kblocks;
+  const long mblocks = (g->m + MC - 1) / MC, mb = ((g->m + mblocks - 1) / mblocks + MR - 1) / MR * MR;
   for (long j0 = 0; j0 < g->n; j0 += NC) {
     const long nc = g->n - j0 < NC ? g->n - j0 : NC;
-    for (long p0 = 0; p0 < g->k; p0 += KC) {
-      const long kc = g->k - p0 < KC ? g->k - p0 : KC;
+    for (long p0 = 0; p0 < g->k; p0 += kb) {
+      const long kc = g->k - p0 < kb ? g->k - p0 : kb;
       const int accumulate = g->accumulate || p0 > 0;
       NAME(pack_b)(kc, nc, g->b + p0 * g->rs_b + j0 * g->cs_b, g->rs_b, g->cs_b, pb);
-      for (long i0 = 0; i0 < g->m; i0 += MC) {
-        const long mc = g->m - i0 < MC ? g->m - i0 : MC;
+      for (long i0 = 0; i0 < g->m; i0 += mb) {
+        const long mc = g->m - i0 < mb ? g->m - i0 : mb;
         NAME(pack_a)(mc, kc, g->a + i0 * g->rs_a + p0 * g->cs_a, g->rs_a, g->cs_a, pa);
         for (long jr = 0; jr < nc; jr += NR) {
           const long cols = nc - jr < NR ? nc - jr : NR;
