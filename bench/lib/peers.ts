@@ -24,7 +24,10 @@ export function runPython<T>(script: string, args: readonly string[], env: Recor
   let out: string;
   try {
     out = execFileSync(PYTHON, [join(repoRoot(), "bench", "peers", script), ...args], {
-      encoding: "utf8", env: { ...process.env, ...env }, timeout: timeoutSeconds * 1000,
+      encoding: "utf8", timeout: timeoutSeconds * 1000,
+      // a machine that forces OpenBLAS's core type and L2 size (AVX2 kernels on an AVX-512 CPU) would
+      // slow every peer that uses it (numpy, Debian's PyTorch): unset both, in the peers' commands only
+      env: { ...process.env, OPENBLAS_CORETYPE: undefined, OPENBLAS_L2_SIZE: undefined, ...env },
       stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 2 ** 20,
     });
   } catch (error) {
