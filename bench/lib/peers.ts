@@ -18,8 +18,8 @@ export const PYTHON = process.env.ZENDL_BENCH_PYTHON ?? "/usr/bin/python3";
  * Runs bench/peers/<script> and parses the JSON object each stdout line holds. A line
  * `{"unavailable": "why"}` (the script's import failed) makes the peer unavailable.
  */
-export function runPython<T>(script: string, args: readonly string[], env: Record<string, string | undefined> = {},
-  timeoutSeconds = 300): PeerOutcome<T[]> {
+export function runPython<T>(script: string, args: readonly string[],
+  env: Record<string, string | undefined> = {}, timeoutSeconds = 300): PeerOutcome<T[]> {
   if (!existsSync(PYTHON)) return { available: false, reason: `${PYTHON} not found` };
   let out: string;
   try {
