@@ -150,6 +150,19 @@ if (addon) {
       });
     });
   }
+  test("the heap grows between calls: operands placed past the old end", () => {
+    const grown = native.heap.heapBytes;
+    const filler = native.alloc(grown / 4, "float32"); // more than the heap had: it must grow
+    assert.ok(native.heap.heapBytes > grown);
+    const m = 9, n = 11, k = 13, next = random(7);
+    const a = operand([native], [m, k], {}, next)[0], b = operand([native], [k, n], {}, next)[0];
+    const out = native.alloc(m * n, "float32");
+    native.matmul(a, b, out);
+    const expected = naive(native.read(a) as Float32Array, native.read(b) as Float32Array, m, n, k);
+    const actual = native.read(contiguous(out, [m, n]));
+    expected.forEach((e, i) => assert.ok(Math.abs(actual[i] - e) < 1e-4, `${i}: ${actual[i]} vs ${e}`));
+    native.free(filler);
+  });
   test("float64 is left to the wasm backend's reference kernel", () => {
     const a = native.alloc(6, "float64"), b = native.alloc(6, "float64"), out = native.alloc(4, "float64");
     native.write(a, [1, 2, 3, 4, 5, 6]);
