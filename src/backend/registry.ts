@@ -4,15 +4,18 @@ import { JsBackend } from "./js/backend.js";
 import { WasmBackend } from "./wasm/backend.js";
 import { KernelsNotReadyError, prepareKernels, type KernelSource } from "./wasm/loader.js";
 import { NativeBackend } from "./native/backend.js";
-import { loadNativeAddon } from "../node/native-addon.js";
+import type { NativeLoad } from "./native/addon.js";
 
 const backends = new Map<string, Backend>([["js", new JsBackend()]]);
+/** The native kernels where the platform has them (Node, when the build compiled them). */
+const nativeKernels = (): NativeLoad =>
+  platform.loadNativeKernels?.() ?? { addon: null, isa: null, reason: "no native kernels on this platform" };
 const factories = new Map<string, () => Backend>([["wasm", () => {
   const backend = new WasmBackend();
   if (memoryLimit !== null) backend.setMemoryLimit(memoryLimit);
   return backend;
 }], ["native", () => {
-  const { addon, isa, reason } = loadNativeAddon();
+  const { addon, isa, reason } = nativeKernels();
   if (!addon) throw new Error(`native backend unavailable: ${reason}`);
   const backend = new NativeBackend(addon, isa);
   if (memoryLimit !== null) backend.setMemoryLimit(memoryLimit);
@@ -40,7 +43,7 @@ function instantiate(name: string): Backend | undefined {
  */
 function defaultBackend(): Backend {
   const named = platform.env("ZENDL_BACKEND");
-  if (!named && loadNativeAddon().addon) {
+  if (!named && nativeKernels().addon) {
     try {
       return instantiate("native") as Backend;
     } catch (error) {
@@ -108,7 +111,7 @@ export interface BackendInfo {
  */
 export function backendInfo(): BackendInfo {
   const backend = activeBackend().name;
-  const { isa, reason } = loadNativeAddon();
+  const { isa, reason } = nativeKernels();
   if (nativeError) return { backend, native: { isa: null, reason: nativeError } };
   return { backend, native: { isa, reason } };
 }

@@ -1,6 +1,6 @@
 import type { Storage, View } from "../backend.js";
 import { WasmBackend, type WasmBackendOptions } from "../wasm/backend.js";
-import type { NativeAddon } from "../../node/native-addon.js";
+import type { NativeAddon } from "./addon.js";
 import { nativeMatmul } from "./gemm.js";
 
 /**

@@ -2,7 +2,7 @@ import type { Storage, View } from "../backend.js";
 import type { KernelContext } from "../wasm/context.js";
 import { batchOffsets, pointers } from "../wasm/gemm.js";
 import { getNumThreads } from "../wasm/threads.js";
-import type { NativeAddon } from "../../node/native-addon.js";
+import type { NativeAddon } from "./addon.js";
 
 const HEADER = 10;
 
