@@ -1,8 +1,10 @@
 /**
  * GEMM throughput: GFLOPS = 2·M·N·K / median seconds per product, after warm-up, for square sizes and
  * the three products of a 784-256 layer's training step (with transposed views, as backprop makes them).
- * zendl wasm (1 and 2 threads where `setNumThreads` exists), the zendl reference backend (small shapes),
- * numpy (OpenBLAS, 1 and 2 threads), TensorFlow.js wasm and cpu. Writes bench/results/gemm-<time>.json.
+ * zendl native and wasm (1 and 2 threads where `setNumThreads` exists), the zendl reference backend (small
+ * shapes), numpy (OpenBLAS, 1 and 2 threads, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so it
+ * picks its own kernel, which threadpoolctl names), TensorFlow.js wasm and cpu.
+ * Writes bench/results/gemm-<time>.json. `--quick`: only the target shapes, zendl and numpy.
  */
 import * as zd from "../src/index.js";
 import { setNumThreads, useBackend } from "./lib/backend.js";
@@ -19,6 +21,8 @@ interface Column {
 }
 
 const MEASURE = { warmup: 2, minRuns: 3, maxRuns: 20, budgetSeconds: 0.5 };
+const QUICK = process.argv.includes("--quick");
+const SHAPES = QUICK ? GEMM_SHAPES.filter((s) => TARGET_LABELS.has(s.label)) : GEMM_SHAPES;
 const TOLERANCE = 1e-4;
 
 /** Deterministic standard-normal-ish data (sum of uniforms), shared by zendl and tfjs. */
@@ -46,7 +50,7 @@ function runZendl(name: string, backend: string, threads: number | null, small: 
   const unavailable = useBackend(backend);
   if (unavailable) return { ...column, unavailable };
   if (threads !== null) setNumThreads?.(threads);
-  for (const s of GEMM_SHAPES) {
+  for (const s of SHAPES) {
     if (small && !s.small) continue;
     const { a, b, sa, sb } = operands(s);
     const storedA = zd.tensor(a, { shape: sa }), storedB = zd.tensor(b, { shape: sb });
@@ -95,13 +99,17 @@ async function runTfjs(backend: "wasm" | "cpu", small: boolean): Promise<Column>
 function runNumpy(threads: number): Column {
   const column: Column = { name: `numpy ${threads}T`, cells: new Map() };
   const n = String(threads);
-  const shapes = JSON.stringify(GEMM_SHAPES.map(({ label, m, n: cols, k, op }) =>
+  const shapes = JSON.stringify(SHAPES.map(({ label, m, n: cols, k, op }) =>
     ({ label, m, n: cols, k, op })));
-  const out = runPython<Cell & { label: string; numpy: string }>("gemm.py", [shapes],
-    { OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n });
+  // Unset in this command only: where the environment forces OpenBLAS's core type (say Haswell) and
+  // L2 size, it runs AVX2 kernels on an AVX-512 machine; the peer should run its best.
+  const out = runPython<Cell & { label: string; numpy: string; kernel: string }>("gemm.py", [shapes],
+    { OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_CORETYPE: undefined,
+      OPENBLAS_L2_SIZE: undefined });
   if (!out.available) return { ...column, unavailable: out.reason };
   for (const row of out.value) column.cells.set(row.label, row);
-  column.note = `${column.name}: numpy ${out.value[0]?.numpy ?? "?"}, OPENBLAS_NUM_THREADS=${n}`;
+  column.note = `${column.name}: numpy ${out.value[0]?.numpy ?? "?"} (${out.value[0]?.kernel ?? "?"}), ` +
+    `OPENBLAS_NUM_THREADS=${n}, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset`;
   return column;
 }
 
@@ -112,6 +120,13 @@ async function main(): Promise<number> {
   console.log(machineLine());
   const zendlColumns: Column[] = [];
   if (setNumThreads) {
+    const native = zd.backendInfo().native;
+    for (const threads of [1, 2]) {
+      const column = runZendl(`zendl native ${threads}T`, "native", threads, false);
+      if (column.unavailable) column.unavailable = native.reason ?? column.unavailable;
+      else column.note = `zendl native: ${native.isa} kernels`;
+      zendlColumns.push(column);
+    }
     zendlColumns.push(runZendl("zendl wasm 1T", "wasm", 1, false));
     zendlColumns.push(runZendl("zendl wasm 2T", "wasm", 2, false));
   } else {
@@ -119,15 +134,21 @@ async function main(): Promise<number> {
     column.note = "zendl: no setNumThreads in this build; the wasm column uses its default thread count";
     zendlColumns.push(column);
   }
-  zendlColumns.push(runZendl("zendl js", "js", null, true));
+  if (!QUICK) zendlColumns.push(runZendl("zendl js", "js", null, true));
   useBackend("wasm");
-  const columns = [...zendlColumns, runNumpy(1), runNumpy(2), await runTfjs("wasm", false),
-    await runTfjs("cpu", true)];
-  const ours = zendlColumns.find((c) => c.name === "zendl wasm 2T") ?? zendlColumns[0];
+  const peers = QUICK ? [] : [await runTfjs("wasm", false), await runTfjs("cpu", true)];
+  const columns = [...zendlColumns, runNumpy(1), runNumpy(2), ...peers];
+  const fastest = (name: string): Column | undefined =>
+    zendlColumns.find((c) => c.name === name && !c.unavailable && c.cells.size > 0);
+  const ours = fastest("zendl native 2T") ?? fastest("zendl wasm 2T") ?? zendlColumns[0];
+  const ours1 = fastest("zendl native 1T") ?? fastest("zendl wasm 1T") ?? zendlColumns[0];
+  const numpy1 = columns.find((c) => c.name === "numpy 1T") as Column;
   const numpy2 = columns.find((c) => c.name === "numpy 2T") as Column;
   const ratioName = `${ours.name.replace("zendl ", "")}/numpy 2T`;
-  const rows = GEMM_SHAPES.map((s) => {
+  const ratio1Name = `${ours1.name.replace("zendl ", "")}/numpy 1T`;
+  const rows = SHAPES.map((s) => {
     const mine = ours.cells.get(s.label)?.gflops, theirs = numpy2.cells.get(s.label)?.gflops;
+    const mine1 = ours1.cells.get(s.label)?.gflops, theirs1 = numpy1.cells.get(s.label)?.gflops;
     const cells = columns.map((c) => {
       const cell = c.cells.get(s.label);
       if (c.failed?.some((f) => f.startsWith(`${s.label}:`))) return "FAIL";
@@ -136,12 +157,13 @@ async function main(): Promise<number> {
     });
     const mark = TARGET_LABELS.has(s.label) ? "" : "*";
     const ratio = mine && theirs ? (mine / theirs).toFixed(2) + mark : "n/a";
-    return [s.label, ...cells, ratio];
+    const ratio1 = mine1 && theirs1 ? (mine1 / theirs1).toFixed(2) + mark : "n/a";
+    return [s.label, ...cells, ratio1, ratio];
   });
-  const header = ["shape MxNxK", ...columns.map((c) => c.name), ratioName];
+  const header = ["shape MxNxK", ...columns.map((c) => c.name), ratio1Name, ratioName];
   printTable("GEMM GFLOPS (higher is better)", header, rows);
   console.log("  - : not run for this implementation (too slow at that size); * : outside the target set");
-  const targets = GEMM_SHAPES.filter((s) => TARGET_LABELS.has(s.label)).map((s) => {
+  const targets = SHAPES.filter((s) => TARGET_LABELS.has(s.label)).map((s) => {
     const mine = ours.cells.get(s.label)?.gflops, theirs = numpy2.cells.get(s.label)?.gflops;
     return mine && theirs ? mine / theirs : NaN;
   });
@@ -158,7 +180,7 @@ async function main(): Promise<number> {
     }
   }
   const file = writeResult("gemm", {
-    unit: "GFLOPS", method: { ...MEASURE, statistic: "median" }, shapes: GEMM_SHAPES,
+    unit: "GFLOPS", method: { ...MEASURE, statistic: "median" }, shapes: SHAPES,
     columns: columns.map((c) => ({ name: c.name, unavailable: c.unavailable, note: c.note, failed: c.failed,
       cells: Object.fromEntries(c.cells) })),
     seconds: (performance.now() - started) / 1000,

@@ -1,10 +1,11 @@
 /**
  * Training throughput on Fashion-MNIST: a 784-256-10 ReLU MLP, Adam (lr 1e-3), batch 128, mean
  * cross-entropy, samples per second over up to 2 epochs of the 60,000 training images after a short
- * warm-up, for zendl (wasm; the js reference for a few steps, extrapolated), PyTorch (2 threads) and
+ * warm-up, for zendl (native where built, wasm; the js reference for a few steps, extrapolated), PyTorch and
  * TensorFlow.js (wasm, cpu). Test accuracy is reported as a sanity check.
  * Writes bench/results/mlp-fashion-<time>.json.
  */
+import * as zd from "../src/index.js";
 import { loadLine, machineLine, writeResult } from "./lib/env.js";
 import { loadFashionData } from "./lib/fashion-data.js";
 import {
@@ -74,13 +75,17 @@ async function main(): Promise<number> {
     const epochs = Math.ceil((EPOCHS * FULL_TRAIN) / data.nTrain);
     [FULL, JS_REFERENCE, TFJS] = [FULL, JS_REFERENCE, TFJS].map((limits) => ({ ...limits, epochs }));
   }
-  const rows: Row[] = [zendlRow("zendl wasm", "wasm", data, FULL),
+  // the native backend where its kernels were built (else its reason is printed below)
+  const native = zd.backendInfo().native;
+  const nativeRow: Row = native.isa ? zendlRow(`zendl native (${native.isa})`, "native", data, FULL)
+    : { name: "zendl native", unavailable: native.reason ?? "not loaded" };
+  const rows: Row[] = [...(nativeRow.unavailable ? [] : [nativeRow]), zendlRow("zendl wasm", "wasm", data, FULL),
     zendlRow("zendl js (reference)", "js", data, JS_REFERENCE), pytorchRow(files, 2, FULL.budgetSeconds),
     // 1 thread too: on a busy 2-core machine PyTorch's 2 OpenMP threads can lose to one
     pytorchRow(files, 1, FULL.budgetSeconds / 2), await tfjsRow("wasm", data), await tfjsRow("cpu", data)];
   const ours = rows[0].result?.samplesPerSecond;
   printTable("training throughput (higher is better)",
-    ["implementation", "samples/s", "timed s", "epochs", "test acc", "final loss", "zendl wasm / this"],
+    ["implementation", "samples/s", "timed s", "epochs", "test acc", "final loss", `${rows[0].name} / this`],
     rows.map((row) => row.result
       ? [label(row), formatNumber(row.result.samplesPerSecond, 0), formatNumber(row.result.seconds, 2),
         formatNumber(row.result.epochs, 2), formatNumber(row.result.testAccuracy, 4),
@@ -101,7 +106,7 @@ async function main(): Promise<number> {
     console.log(`  against PyTorch's faster thread setting in this run: ${(ours / torchBest).toFixed(2)}x`);
   }
   console.log("  extrapolated rows: samples/s from their timed steps only; accuracy after those steps");
-  for (const row of rows) {
+  for (const row of [...rows, ...(nativeRow.unavailable ? [nativeRow] : [])]) {
     if (row.unavailable) console.log(`  ${row.name}: not available (${row.unavailable})`);
     if (row.failed) console.log(`  ${row.name}: FAILED: ${row.failed}`);
   }

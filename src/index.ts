@@ -13,7 +13,8 @@ export { noGrad, enableGrad, isGradEnabled, type BackwardOptions } from "./core/
 export { memory, tidy, keep, keepReachable, type MemoryInfo, type MemoryOptions } from "./core/memory.js";
 export { gradcheck, type GradcheckOptions } from "./core/gradcheck.js";
 export {
-  setBackend, getBackend, setMemoryLimit, ready, registerBackend, backendFallbackReason,
+  setBackend, getBackend, setMemoryLimit, ready, registerBackend, backendFallbackReason, backendInfo,
+  type BackendInfo,
 } from "./backend/registry.js";
 export { setNumThreads, getNumThreads } from "./backend/wasm/threads.js";
 export { REQUIRED_PRIMITIVES, hasKernels } from "./backend/backend.js";

@@ -18,13 +18,16 @@ export const PYTHON = process.env.ZENDL_BENCH_PYTHON ?? "/usr/bin/python3";
  * Runs bench/peers/<script> and parses the JSON object each stdout line holds. A line
  * `{"unavailable": "why"}` (the script's import failed) makes the peer unavailable.
  */
-export function runPython<T>(script: string, args: readonly string[], env: Record<string, string> = {},
-  timeoutSeconds = 300): PeerOutcome<T[]> {
+export function runPython<T>(script: string, args: readonly string[],
+  env: Record<string, string | undefined> = {}, timeoutSeconds = 300): PeerOutcome<T[]> {
   if (!existsSync(PYTHON)) return { available: false, reason: `${PYTHON} not found` };
   let out: string;
   try {
     out = execFileSync(PYTHON, [join(repoRoot(), "bench", "peers", script), ...args], {
-      encoding: "utf8", env: { ...process.env, ...env }, timeout: timeoutSeconds * 1000,
+      encoding: "utf8", timeout: timeoutSeconds * 1000,
+      // a machine that forces OpenBLAS's core type and L2 size (AVX2 kernels on an AVX-512 CPU) would
+      // slow every peer that uses it (numpy, Debian's PyTorch): unset both, in the peers' commands only
+      env: { ...process.env, OPENBLAS_CORETYPE: undefined, OPENBLAS_L2_SIZE: undefined, ...env },
       stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 2 ** 20,
     });
   } catch (error) {

@@ -27,6 +27,19 @@ def measure(fn, warmup=2, min_runs=3, max_runs=20, budget=0.5, slow=3.0):
     return float(np.median(samples)), len(samples)
 
 
+def blas_kernel():
+    """The BLAS library and the kernel it picked for this CPU, as threadpoolctl reports them."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "threadpoolctl not installed"
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    if not blas:
+        return "no BLAS found by threadpoolctl"
+    return ", ".join(f"{i.get('internal_api')} {i.get('version')} kernel {i.get('architecture')}" for i in blas)
+
+
+kernel = blas_kernel()
 rng = np.random.default_rng(0)
 for shape in json.loads(sys.argv[1]):
     m, n, k, op = shape["m"], shape["n"], shape["k"], shape["op"]
@@ -36,5 +49,5 @@ for shape in json.loads(sys.argv[1]):
     rhs = b.T if op == "NT" else b
     seconds, runs = measure(lambda: lhs @ rhs)
     print(json.dumps({"label": shape["label"], "seconds": seconds, "runs": runs,
-                      "gflops": 2 * m * n * k / seconds / 1e9, "numpy": np.__version__,
+                      "gflops": 2 * m * n * k / seconds / 1e9, "numpy": np.__version__, "kernel": kernel,
                       "threads": os.environ.get("OPENBLAS_NUM_THREADS")}), flush=True)

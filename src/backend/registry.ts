@@ -3,16 +3,28 @@ import type { Backend } from "./backend.js";
 import { JsBackend } from "./js/backend.js";
 import { WasmBackend } from "./wasm/backend.js";
 import { KernelsNotReadyError, prepareKernels, type KernelSource } from "./wasm/loader.js";
+import { NativeBackend } from "./native/backend.js";
+import type { NativeLoad } from "./native/addon.js";
 
 const backends = new Map<string, Backend>([["js", new JsBackend()]]);
+/** The native kernels where the platform has them (Node, when the build compiled them). */
+const nativeKernels = (): NativeLoad =>
+  platform.loadNativeKernels?.() ?? { addon: null, isa: null, reason: "no native kernels on this platform" };
 const factories = new Map<string, () => Backend>([["wasm", () => {
   const backend = new WasmBackend();
+  if (memoryLimit !== null) backend.setMemoryLimit(memoryLimit);
+  return backend;
+}], ["native", () => {
+  const { addon, isa, reason } = nativeKernels();
+  if (!addon) throw new Error(`native backend unavailable: ${reason}`);
+  const backend = new NativeBackend(addon, isa);
   if (memoryLimit !== null) backend.setMemoryLimit(memoryLimit);
   return backend;
 }]]);
 let memoryLimit: number | null = null;
 let active: Backend | null = null;
 let fallbackReason: string | null = null;
+let nativeError: string | null = null;
 
 function instantiate(name: string): Backend | undefined {
   const existing = backends.get(name);
@@ -25,11 +37,20 @@ function instantiate(name: string): Backend | undefined {
 }
 
 /**
- * The default is the WebAssembly backend (or `ZENDL_BACKEND` when set); where WebAssembly SIMD is
- * missing it quietly falls back to the reference backend, and `backendFallbackReason()` says why.
+ * The default is `ZENDL_BACKEND` when set, else the native kernels in Node when they load, else the
+ * WebAssembly backend; where WebAssembly SIMD is missing it quietly falls back to the reference
+ * backend, and `backendFallbackReason()` says why.
  */
 function defaultBackend(): Backend {
-  const wanted = platform.env("ZENDL_BACKEND") || "wasm";
+  const named = platform.env("ZENDL_BACKEND");
+  if (!named && nativeKernels().addon) {
+    try {
+      return instantiate("native") as Backend;
+    } catch (error) {
+      nativeError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  const wanted = named || "wasm";
   try {
     const backend = instantiate(wanted);
     if (backend) return backend;
@@ -47,7 +68,10 @@ export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
 }
 
-/** Selects the backend new tensors are created on: "wasm" (default) or "js" (the reference). */
+/**
+ * Selects the backend new tensors are created on: "native" (the default in Node where the native kernels
+ * were built), "wasm" (the default elsewhere) or "js" (the reference).
+ */
 export function setBackend(name: string): void {
   const backend = instantiate(name);
   if (!backend) {
@@ -66,9 +90,30 @@ export function activeBackend(): Backend {
   return (active ??= defaultBackend());
 }
 
-/** Why the default backend is not "wasm", or null. */
+/** Why the default backend is not "wasm" (or "native"), or null. */
 export function backendFallbackReason(): string | null {
   return fallbackReason;
+}
+
+/** What `backendInfo()` reports. */
+export interface BackendInfo {
+  /** The active backend's name. */
+  backend: string;
+  /** The native kernels: the instruction set in use, or null with the reason they are not loaded. */
+  native: { isa: string | null; reason: string | null };
+}
+
+/**
+ * The active backend, and whether the native kernels are in use: their instruction set ("avx512",
+ * "avx2", "portable") or, when they are not loaded, one line saying why.
+ * @example
+ * zd.backendInfo(); // { backend: "native", native: { isa: "avx2", reason: null } }
+ */
+export function backendInfo(): BackendInfo {
+  const backend = activeBackend().name;
+  const { isa, reason } = nativeKernels();
+  if (nativeError) return { backend, native: { isa: null, reason: nativeError } };
+  return { backend, native: { isa, reason } };
 }
 
 export function backendByName(name: string): Backend {
@@ -86,9 +131,11 @@ export function backendByName(name: string): Backend {
  * zd.setMemoryLimit(512 * 2 ** 20);   // 512 MiB
  */
 export function setMemoryLimit(bytes: number): void {
-  const wasm = backends.get("wasm");
-  if (wasm instanceof WasmBackend) wasm.setMemoryLimit(bytes);
-  else WasmBackend.checkMemoryLimit(bytes);
+  WasmBackend.checkMemoryLimit(bytes);
+  for (const name of ["wasm", "native"]) {
+    const backend = backends.get(name);
+    if (backend instanceof WasmBackend) backend.setMemoryLimit(bytes);
+  }
   memoryLimit = bytes;
 }
 

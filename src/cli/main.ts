@@ -7,6 +7,7 @@ import { registerExportCommand } from "./commands/export.js";
 import { COMMON_FLAGS, type TrainFlags } from "./commands/train-flags.js";
 import { recordRun, type RecordFlags } from "./commands/recorded-run.js";
 import { TRAINERS, allTrainFlags, datasetHelp, prepareTrain } from "./commands/trainers-table.js";
+import { infoCommand } from "./commands/info.js";
 
 function version(): string {
   const path = new URL("../../../package.json", import.meta.url);
@@ -72,6 +73,13 @@ export function buildProgram(argv: string[] = []): Command {
   });
   registerUseCommands(program, printResult);
   registerExportCommand(program);
+  program.command("info")
+    .description("print the compute backend in use and why native kernels are not, if they are not")
+    .option("--json", "print it as one JSON object on the last line of stdout")
+    .action((flags: { json?: boolean }) => {
+      const { text, info } = infoCommand();
+      printResult(info, flags.json, text);
+    });
   return program;
 }
 

@@ -21,6 +21,7 @@ import type {
   CollectionHooks, Platform, PoolWorker, TextSink, WorkerScript,
 } from "../platform/types.js";
 import { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
+import { loadNativeAddon } from "./native-addon.js";
 
 /**
  * The package's folder holding `sub/name`: walks up from this module to a directory with package.json,
@@ -110,6 +111,7 @@ export const platform: Platform = {
   },
   // a corrupt or hostile stream fails at the limit instead of exhausting memory
   readSafetensorsFile,
+  loadNativeKernels: loadNativeAddon,
   checkpoints: {
     write: writeCheckpointDir, remove: removeCheckpointDir, list: listCheckpoints, read: readCheckpoint,
   },

@@ -6,6 +6,7 @@
  */
 import type { WorkerInit } from "../backend/wasm/worker-protocol.js";
 import type { SafetensorsContents } from "../io/safetensors-format.js";
+import type { NativeLoad } from "../backend/native/addon.js";
 
 /** A worker thread of the kernel pool, as the pool sees it on either host. */
 export interface PoolWorker {
@@ -65,6 +66,8 @@ export interface Platform {
   /** Lets the engine validate relaxed SIMD where it needs a flag for it (Node 20's V8); else a no-op. */
   enableRelaxedSimd(): void;
   collectionHooks(): CollectionHooks;
+  /** The native kernels (Node, where the build compiled them), or why there are none; missing elsewhere. */
+  loadNativeKernels?(): NativeLoad;
   /** An environment variable, or undefined (browsers have none). */
   env(name: string): string | undefined;
   /** The host's diagnostic stream: stderr in Node, the console in a browser. */

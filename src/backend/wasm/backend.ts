@@ -40,7 +40,7 @@ export interface WasmBackendOptions {
  * nothing is copied and nothing throws "not implemented".
  */
 export class WasmBackend implements Backend, KernelContext {
-  readonly name = "wasm";
+  readonly name: string = "wasm";
   readonly variant: KernelVariant;
   readonly heap: WasmHeap;
   readonly exports: KernelExports;

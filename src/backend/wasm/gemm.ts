@@ -50,7 +50,7 @@ export function pointers(ctx: KernelContext, storages: readonly Storage[]): numb
 }
 
 /** Element offsets of every batch entry (row-major over the batch dims; stride 0 repeats an entry). */
-function batchOffsets(view: View, batchShape: readonly number[]): number[] {
+export function batchOffsets(view: View, batchShape: readonly number[]): number[] {
   let offsets = [view.offset];
   batchShape.forEach((size, d) => {
     const stride = view.strides[d];

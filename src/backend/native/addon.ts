@@ -1,0 +1,14 @@
+/** The native kernels' addon (native/zendl.c) as the backend sees it; the Node platform loads it. */
+export interface NativeAddon {
+  /** desc: [threads, m, n, k, rsA, csA, rsB, csB, accumulate, count, then byte offsets of A, B, C each]. */
+  gemm(heap: Uint8Array, desc: Float64Array): void;
+  /** "auto" or an instruction set name; returns the one in use, or throws why it cannot be. */
+  selectIsa(name: string): string;
+  /** Instruction sets compiled in that this CPU runs. */
+  isas(): string[];
+}
+
+/** The addon with its instruction set chosen, or one line saying why there is none. */
+export type NativeLoad =
+  | { addon: NativeAddon; isa: string; reason: null }
+  | { addon: null; isa: null; reason: string };
