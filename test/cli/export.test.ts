@@ -74,7 +74,10 @@ test("the PyTorch export trains on with torchrun (2 processes, gloo) and zendl r
     const run = spawnSync("torchrun", ["--standalone", "--nproc_per_node", "2", "--redirects", "2",
       "--tee", "2", join(dir, "train_ddp.py"), "--data", join(dir, "data.safetensors"), "--steps", "3",
       "--batch-size", "32"],
-    { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    // a rendezvous that never completes must fail the test, not hang the suite
+    { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" }, timeout: 240_000,
+      killSignal: "SIGKILL" });
+    assert.equal(run.error, undefined, `torchrun did not finish: ${String(run.error)}`);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /epoch 1: loss \d+\.\d+ \(3 steps, 2 processes\)/);
     const trainedFile = join(dir, "model-trained.safetensors");

@@ -59,7 +59,8 @@ test("PyTorch runs every exported layer kind and model family with zendl's outpu
   // RBM): the model families and the char-LSTM, 2 steps each on one process; torchrun runs 2 in the CLI test.
   const trained = dirs.slice(LAYER_CASES.length);
   const script = join(root, "test", "io", "pytorch", "run-exports.py");
-  const run = spawnSync(PYTHON, [script, ...dirs, "--train", ...trained], { encoding: "utf8" });
+  const run = spawnSync(PYTHON, [script, ...dirs, "--train", ...trained],
+    { encoding: "utf8", timeout: 300_000, killSignal: "SIGKILL" });
   assert.equal(run.status, 0, run.stderr);
   for (const [i, c] of cases.entries()) {
     const outputs = await zd.loadStateDict(join(dirs[i], "outputs.safetensors"));
