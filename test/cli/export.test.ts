@@ -2,7 +2,8 @@
 // (trained further by train_ddp.py under torchrun on 2 gloo processes, then read back by zendl).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
@@ -71,15 +72,22 @@ test("the PyTorch export trains on with torchrun (2 processes, gloo) and zendl r
     const scaled = new zd.data.StandardScaler().fit(x).transform(x.slice(0, 0, 256));
     await zd.save(new Map([["x", scaled], ["y", y.slice(0, 0, 256)]]), join(dir, "data.safetensors"));
     // --redirects/--tee 2 work around the Python 3.11 enum change that breaks torchrun 1.13's defaults.
-    const run = spawnSync("torchrun", ["--standalone", "--nproc_per_node", "2", "--redirects", "2",
+    // Its output goes to a file, not a pipe: spawnSync waits until every holder of a pipe closes it, and a
+    // worker lingering in its gloo teardown could hold one long after torchrun itself has exited.
+    const logPath = join(dir, "torchrun.log"), log = openSync(logPath, "w");
+    // --standalone's rendezvous (c10d, one node), but on a port just found free instead of its fixed 29400.
+    const port = await freePort();
+    const run = spawnSync("torchrun", ["--nnodes", "1", "--rdzv_backend", "c10d", "--rdzv_endpoint",
+      `127.0.0.1:${port}`, "--rdzv_id", `zendl-${process.pid}`, "--nproc_per_node", "2", "--redirects", "2",
       "--tee", "2", join(dir, "train_ddp.py"), "--data", join(dir, "data.safetensors"), "--steps", "3",
       "--batch-size", "32"],
-    // a rendezvous that never completes must fail the test, not hang the suite
-    { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" }, timeout: 240_000,
+    { stdio: ["ignore", log, log], env: { ...process.env, OMP_NUM_THREADS: "1" }, timeout: 240_000,
       killSignal: "SIGKILL" });
-    assert.equal(run.error, undefined, `torchrun did not finish: ${String(run.error)}`);
-    assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /epoch 1: loss \d+\.\d+ \(3 steps, 2 processes\)/);
+    closeSync(log);
+    const output = readFileSync(logPath, "utf8");
+    assert.equal(run.error, undefined, `torchrun did not finish: ${String(run.error)}\n${output}`);
+    assert.equal(run.status, 0, output);
+    assert.match(output, /epoch 1: loss \d+\.\d+ \(3 steps, 2 processes\)/);
     const trainedFile = join(dir, "model-trained.safetensors");
     assert.ok(existsSync(trainedFile));
     const before = (await zd.load(modelFile)).stateDict(), after = (await zd.load(trainedFile)).stateDict();
@@ -91,3 +99,15 @@ test("the PyTorch export trains on with torchrun (2 processes, gloo) and zendl r
     assert.equal(evaluated.status, 0, evaluated.stderr);
     assert.equal(JSON.parse(evaluated.stdout.trim().split("\n").at(-1)!).samples, 450);
   });
+
+/** A loopback port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+    });
+  });
+}
