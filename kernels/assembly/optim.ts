@@ -55,8 +55,8 @@ const ADAM_AMSGRAD = 8;
 
 // d = ±g (+ wd·p when coupled); m = β1·m + rest1·d; v = β2·v + (rest2·d)·d; vMax = max(vMax, v);
 // p = (decoupled ? p·decay : p) − (m·stepSize) / (sqrt(v or vMax)/bc2 + eps), where rest = 1 − β,
-// decay = 1 − lr·wd, stepSize = lr/(1 − β1ᵗ), bc2 = sqrt(1 − β2ᵗ). f32x4.max propagates NaN, as the
-// reference's maximum does.
+// decay = 1 − lr·wd, stepSize = lr/(1 − β1ᵗ), bc2 = sqrt(1 − β2ᵗ). f32x4.max propagates NaN, as
+// the reference's maximum does.
 export function adam_f32(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: i32, beta1: f32,
   rest1: f32, beta2: f32, rest2: f32, wd: f32, decay: f32, stepSize: f32, bc2: f32, eps: f32,
   flags: i32): void {

@@ -33,7 +33,8 @@ const SAMPLE_GRIDS_SHOWN = 8;
 const FIGURES: Array<[string, string, string]> = [
   ["reconstructions.png", "Reconstructions", "test images (top) and the autoencoder's reconstructions " +
     "(with --noise: originals, noisy inputs, reconstructions)."],
-  ["filters.png", "Filters", "the first layer's weights of each hidden unit, each stretched to black–white."],
+  ["filters.png", "Filters",
+    "the first layer's weights of each hidden unit, each stretched to black–white."],
   ["samples.png", "Gibbs samples", "test images, then P(v | h) after 1, 10, 100 and 1000 Gibbs steps."],
   ["centers.png", "RBF centres", "the k-means centres of the RBF units."],
 ];

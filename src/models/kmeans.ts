@@ -27,7 +27,8 @@ export interface KMeansOptions {
 const NAME = "KMeans";
 
 /**
- * Squared distances [n, k] between rows of x and rows of c, as |x|² − 2·x·cᵀ + |c|²: one matrix product
+ * Squared distances [n, k] between rows of x and rows of c, as |x|² − 2·x·cᵀ + |c|²: one matrix
+ * product
  * instead of n·k difference vectors. Rounding can make a tiny distance negative, so it is clipped at 0.
  * `xNorms` ([n, 1], the |x|²) saves recomputing them when x is compared with many centre sets.
  */
@@ -37,9 +38,8 @@ export function squaredDistances(x: Tensor, c: Tensor, xNorms?: Tensor): Tensor 
 }
 
 /**
- * k-means clustering.
- * @example
- * const km = new zd.models.KMeans({ nClusters: 2, randomState: 0 }).fit([[0, 0], [0, 1], [9, 9], [9, 8]]);
+ * k-means clustering. @example const km = new zd.models.KMeans({ nClusters: 2, randomState: 0 }).fit([[0, 0],
+ * [0, 1], [9, 9], [9, 8]]);
  * km.predict([[0, 0.5], [9, 8.5]]).toArray(); // the two points land in different clusters
  */
 export class KMeans {

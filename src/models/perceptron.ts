@@ -38,11 +38,11 @@ interface BinaryRun { weights: Float64Array; epochs: number; mistakes: number[];
 
 /**
  * A perceptron classifier. Weights start at zero; on each misclassified sample (y·(w·x + b) ≤ 0 with
- * y = ±1) the rule adds η·y·x to w and η·y to b. Training stops after the first epoch without a mistake:
+ * y = ±1) the rule adds η·y·x to w and η·y to b. Training stops after the first epoch without a
+ * mistake:
  * the perceptron convergence theorem (Novikoff, 1962) guarantees that epoch comes when the classes are
  * linearly separable; otherwise training ends at `maxIter` with `converged` false.
- * @example
- * const and = [[0, 0], [0, 1], [1, 0], [1, 1]];
+ * @example const and = [[0, 0], [0, 1], [1, 0], [1, 1]];
  * const clf = new zd.models.Perceptron({ randomState: 0 }).fit(and, [0, 0, 0, 1]);
  * clf.converged;                 // true: AND is linearly separable
  * clf.predict([[1, 1]]).toArray(); // [1]

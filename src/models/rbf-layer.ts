@@ -1,6 +1,6 @@
 /**
- * A layer of Gaussian radial basis units, φ_j(x) = exp(−|x − c_j|² / (2σ_j²)), and the heuristics that
- * set the widths σ_j from the centres c_j (Moody & Darken, 1989; Haykin, "Neural Networks", §5).
+ * A layer of Gaussian radial basis units, φ_j(x) = exp(−|x − c_j|² / (2σ_j²)), and the heuristics
+ * that set the widths σ_j from the centres c_j (Moody & Darken, 1989; Haykin, "Neural Networks", §5).
  */
 import { ones, randn } from "../core/creation.js";
 import { formatShape } from "../core/shape.js";
@@ -23,7 +23,8 @@ import { squaredDistances } from "./kmeans.js";
 export type RBFWidthHeuristic = "nearest" | "max-distance" | "cluster";
 
 /**
- * exp(−|x_i − c_j|² / (2σ_j²)) for rows x_i of `x` [samples, features], centres `centers` [k, features]
+ * exp(−|x_i − c_j|² / (2σ_j²)) for rows x_i of `x` [samples, features], centres `centers` [k,
+ * features]
  * and widths `widths` [k]: [samples, k]. The squared distance is expanded as |x|² − 2x·c + |c|² so the
  * work is one matrix product; rounding can leave it slightly negative, hence the clamp at 0.
  * Differentiable in all three.
@@ -37,14 +38,15 @@ export function rbfActivations(x: Tensor, centers: Tensor, widths: Tensor): Tens
 /**
  * Gaussian radial basis units: [samples, inFeatures] → [samples, numCenters]. The centres and widths are
  * parameters, so the layer can be trained by gradient descent; `zd.save` stores both.
- * @example
- * const rbf = new zd.models.RBFLayer(2, 3);
+ * @example const rbf = new zd.models.RBFLayer(2, 3);
  * rbf.forward(zd.randn([4, 2])).shape; // [4, 3], each value in (0, 1]
  */
 export class RBFLayer extends Module {
   /** Centres c_j, [numCenters, inFeatures]. */
   centers: Parameter;
-  /** Widths σ_j, [numCenters]; only σ² enters the formula, so a sign flip by a gradient step is harmless. */
+  /**
+   * Widths σ_j, [numCenters]; only σ² enters the formula, so a sign flip by a gradient step is harmless.
+   */
   widths: Parameter;
 
   constructor(readonly inFeatures: number, readonly numCenters: number) {

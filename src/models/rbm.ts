@@ -2,7 +2,8 @@
  * Bernoulli-Bernoulli restricted Boltzmann machine (Smolensky, 1986; Hinton, 2002), trained by contrastive
  * divergence (CD-k) or persistent CD (Tieleman, 2008), with scikit-learn's `BernoulliRBM` API.
  *
- * Energy E(v, h) = −bᵀv − cᵀh − hᵀWv; free energy F(v) = −bᵀv − Σ_j softplus(c_j + W_j·v).
+ * Energy E(v, h) = −bᵀv − cᵀh − hᵀWv; free energy F(v) = −bᵀv − Σ_j softplus(c_j +
+ * W_j·v).
  * The log-likelihood gradient is E_data[−∇F(v)] − E_model[−∇F(v)]; CD estimates the model term with
  * samples from a short Gibbs chain. That estimate is written into each parameter's `.grad`, so any
  * zendl optimizer performs the update (optimizers only read `.grad`).
@@ -30,8 +31,8 @@ export type { BernoulliRBMOptions, RBMEpochLog };
 const NAME = "BernoulliRBM";
 
 /**
- * Free energy F(v) = −v·b − Σ_j softplus(c_j + W_j·v) of each row of `v` ([samples, visible] → [samples]);
- * `weight` is [hidden, visible]. Differentiable, so `freeEnergy(...).backward()` gives ∇F.
+ * Free energy F(v) = −v·b − Σ_j softplus(c_j + W_j·v) of each row of `v` ([samples, visible] →
+ * [samples]); `weight` is [hidden, visible]. Differentiable, so `freeEnergy(...).backward()` gives ∇F.
  */
 export function rbmFreeEnergy(v: Tensor, weight: Tensor, visibleBias: Tensor, hiddenBias: Tensor): Tensor {
   return v.matmul(visibleBias.reshape([-1, 1])).reshape([-1]).neg()
@@ -40,8 +41,7 @@ export function rbmFreeEnergy(v: Tensor, weight: Tensor, visibleBias: Tensor, hi
 
 /**
  * A Bernoulli RBM. `forward` (and `transform`) give the hidden units' probabilities P(h = 1 | v).
- * @example
- * const { x } = zd.data.loadDigits();
+ * @example const { x } = zd.data.loadDigits();
  * const rbm = new zd.models.BernoulliRBM({ nComponents: 64, nIter: 5, randomState: 0 }).fit(x.div(16));
  * rbm.transform(x.div(16)).shape;          // [1797, 64]
  * rbm.history.at(-1)!.reconstructionError; // falls epoch after epoch
@@ -163,7 +163,8 @@ export class BernoulliRBM extends Module {
 
   /**
    * Adds the CD estimate of the negative log-likelihood gradient to each parameter's `.grad`:
-   * ∂/∂W = ⟨P(h|v⁻)v⁻ᵀ⟩ − ⟨P(h|v⁺)v⁺ᵀ⟩, ∂/∂b = ⟨v⁻⟩ − ⟨v⁺⟩, ∂/∂c = ⟨P(h|v⁻)⟩ − ⟨P(h|v⁺)⟩, with ⟨·⟩ the
+   * ∂/∂W = ⟨P(h|v⁻)v⁻ᵀ⟩ − ⟨P(h|v⁺)v⁺ᵀ⟩, ∂/∂b = ⟨v⁻⟩ − ⟨v⁺⟩,
+   * ∂/∂c = ⟨P(h|v⁻)⟩ − ⟨P(h|v⁺)⟩, with ⟨·⟩ the
    * mean over the rows of the positive (data) and negative (chain) batches. This equals the gradient of
    * mean F(v⁺) − mean F(v⁻) with v⁻ held fixed.
    */
@@ -264,7 +265,8 @@ export class BernoulliRBM extends Module {
 
   /**
    * Stochastic pseudo-log-likelihood of each row, as scikit-learn: flip one randomly chosen value i of
-   * v to get ṽ, then log P(v_i | v_rest) ≈ nFeatures · log σ(F(ṽ) − F(v)). Its mean rises as the model fits.
+   * v to get ṽ, then log P(v_i | v_rest) ≈ nFeatures · log σ(F(ṽ) − F(v)). Its mean rises as the
+   * model fits.
    */
   scoreSamples(x: Tensor | NestedArray): Tensor {
     const v = this.checkInput(x);

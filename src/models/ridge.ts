@@ -1,5 +1,6 @@
 /**
- * Regularised least squares for linear readouts: W = (ΦᵀΦ + λI)⁻¹ΦᵀY, the bias column left unpenalised.
+ * Regularised least squares for linear readouts: W = (ΦᵀΦ + λI)⁻¹ΦᵀY, the bias column left
+ * unpenalised.
  * The normal equations are formed with tensor products in float64 and solved by Cholesky factorisation,
  * which is exact for the symmetric positive definite matrix λ > 0 guarantees (Golub & Van Loan, §4.2).
  */

@@ -35,15 +35,15 @@ declare module "../backend/backend.js" {
     /**
      * One SGD step in place on contiguous storages of `n` elements, all of one float dtype, with the
      * same rounding as the tensor-op formulation: d = g + wd·p; buf = d at the first step, else
-     * momentum·buf + (1 − dampening)·d; p −= lr·(nesterov ? d + momentum·buf : buf). `buf` may be null
-     * only when momentum is 0.
+     * momentum·buf + (1 − dampening)·d; p −= lr·(nesterov ? d + momentum·buf : buf). `buf` may be
+     * null only when momentum is 0.
      */
     sgdStep(p: Storage, g: Storage, buf: Storage | null, n: number, options: SgdStepOptions): void;
     /**
      * One Adam (coupled L2) or AdamW (decoupled) step in place on contiguous storages of `n` elements:
      * m = β1·m + (1 − β1)·d; v = β2·v + (1 − β2)·d·d; vMax = max(vMax, v) with amsgrad;
-     * p −= lr/(1 − β1ᵗ) · m / (sqrt(v or vMax)/sqrt(1 − β2ᵗ) + eps). `maxExpAvgSq` is needed with
-     * amsgrad.
+     * p −= lr/(1 − β1ᵗ) · m / (sqrt(v or vMax)/sqrt(1 − β2ᵗ) + eps). `maxExpAvgSq` is needed
+     * with amsgrad.
      */
     adamStep(p: Storage, g: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null,
       n: number, options: AdamStepOptions): void;

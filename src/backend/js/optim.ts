@@ -66,8 +66,10 @@ export function sgdStepKernel(p: Storage, g: Storage, buf: Storage | null, n: nu
 }
 
 // d = ±g (+ wd·p when coupled); m = β1·m + (1 − β1)·d; v = β2·v + ((1 − β2)·d)·d;
-// vMax = max(vMax, v); p = (decoupled ? p·(1 − lr·wd) : p) − (m·stepSize) / (sqrt(v or vMax)/bc2 + eps)
-// with stepSize = lr/(1 − β1ᵗ) and bc2 = sqrt(1 − β2ᵗ): the order of src/optim/adam.ts's tensor ops.
+// vMax = max(vMax, v); p = (decoupled ? p·(1 − lr·wd) : p) − (m·stepSize) / (sqrt(v or vMax)/bc2 +
+// eps)
+// with stepSize = lr/(1 − β1ᵗ) and bc2 = sqrt(1 − β2ᵗ): the order of src/optim/adam.ts's tensor
+// ops.
 export function adamStepKernel(p: Storage, g: Storage, expAvg: Storage, expAvgSq: Storage,
   maxExpAvgSq: Storage | null, n: number, o: AdamStepOptions): void {
   checkStepStorages("adamStep", n, [p, g, expAvg, expAvgSq, maxExpAvgSq]);

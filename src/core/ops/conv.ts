@@ -1,6 +1,7 @@
 /**
  * Convolution as differentiable ops on the backend's kernels. conv2d's backward is two kernels (input:
- * col2im of Wᵀ·dy; weight: dy·colsᵀ, with the bias gradient in the same pass); the transposed convolution is
+ * col2im of Wᵀ·dy; weight: dy·colsᵀ, with the bias gradient in the same pass); the transposed
+ * convolution is
  * conv2d's input gradient used forward, so its backward is conv2d and the weight kernel with the roles
  * swapped. The layers in src/nn check shapes and build the geometry, and run the composite form (im2col by
  * indexSelect, then matmul) when the backend lacks these kernels.

@@ -28,7 +28,9 @@ export interface RecurrentStep {
    * ends `weight` does not change, so a backend may keep a derived form of it (a packed copy).
    */
   readonly first: boolean;
-  /** [batch, G·hidden] scratch, starting at offset 0 of its storage: the forward step writes h_prev·W_hhᵀ. */
+  /**
+   * [batch, G·hidden] scratch, starting at offset 0 of its storage: the forward step writes h_prev·W_hhᵀ.
+   */
   readonly hh: View;
   /**
    * [G·hidden] or null: a bias added to hh. LSTM and RNN: b_ih + b_hh (where it is added makes no

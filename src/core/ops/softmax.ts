@@ -12,8 +12,8 @@ declare module "../../backend/backend.js" {
   interface OptionalKernels {
     /**
      * Row-wise softmax (log-softmax with `log`) of the contiguous [rows, cols] block at `x`'s offset,
-     * into contiguous `out`: y = exp(x − m)/Σexp(x − m), or x − m − log Σexp(x − m), with m the row
-     * max (0 where the max is ±inf, so such rows give IEEE results instead of inf − inf).
+     * into contiguous `out`: y = exp(x − m)/Σexp(x − m), or x − m − log Σexp(x − m), with m the
+     * row max (0 where the max is ±inf, so such rows give IEEE results instead of inf − inf).
      */
     softmax(x: View, rows: number, cols: number, out: Storage, log: boolean): void;
     /**

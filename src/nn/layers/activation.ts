@@ -36,7 +36,10 @@ export class ReLU extends Module {
   override getConfig(): ModuleConfig { return { type: "ReLU" }; }
 }
 
-/** x for x ≥ 0, negativeSlope·x below. @example new nn.LeakyReLU(0.2).forward(zd.tensor([-1])) // [-0.2] */
+/**
+ * x for x ≥ 0, negativeSlope·x below.
+ * @example new nn.LeakyReLU(0.2).forward(zd.tensor([-1])) // [-0.2]
+ */
 export class LeakyReLU extends Module {
   readonly negativeSlope: number;
   constructor(negativeSlope = 0.01) {
