@@ -80,3 +80,41 @@ export function magnitudes(backend: Backend, a: View, b: View): Float64Array {
   }
   return out;
 }
+
+/** One product of a GEMM test: out = a·b (or += with `accumulate`), batched when `batch` is given. */
+export interface GemmCase {
+  name: string;
+  batch?: number[];
+  m: number; n: number; k: number;
+  a?: Layout; b?: Layout;
+  accumulate?: boolean;
+}
+
+export const TRANSPOSED: Layout = { transpose: true };
+const T = TRANSPOSED;
+
+/** Shapes every GEMM kernel must get right, whatever its tiles: each test adds its own tile edges. */
+export const SHARED_GEMM_CASES: readonly GemmCase[] = [
+  { name: "primes 67×131×149", m: 67, n: 131, k: 149 },
+  { name: "Aᵀ·B", m: 67, n: 131, k: 149, a: T },
+  { name: "A·Bᵀ", m: 67, n: 131, k: 149, b: T },
+  { name: "Aᵀ·Bᵀ", m: 67, n: 131, k: 149, a: T, b: T },
+  { name: "1×1×1", m: 1, n: 1, k: 1 },
+  { name: "row vector times matrix", m: 1, n: 300, k: 77 },
+  { name: "matrix times column vector", m: 300, n: 1, k: 77, b: T },
+  { name: "k = 1", m: 33, n: 45, k: 1 },
+  { name: "large strides and an offset", m: 41, n: 53, k: 97, a: { pad: 37, step: 3, offset: 5 },
+    b: { pad: 11, step: 2, offset: 3 } },
+  { name: "transposed with large strides", m: 41, n: 53, k: 97, a: { ...T, pad: 13, step: 2 },
+    b: { ...T, pad: 9 } },
+  { name: "accumulate, transposed, edge tiles", m: 13, n: 9, k: 5, a: T, b: T, accumulate: true },
+  { name: "batched with broadcast batch dims", batch: [2, 3], m: 29, n: 37, k: 43,
+    a: { broadcast: [0] }, b: { ...T, broadcast: [1] } },
+  { name: "many small products", batch: [9, 2], m: 20, n: 30, k: 40, a: T },
+  { name: "batched, accumulate", batch: [3], m: 64, n: 64, k: 64, accumulate: true },
+  { name: "M = 0", m: 0, n: 5, k: 7 },
+  { name: "N = 0", m: 5, n: 0, k: 7 },
+  { name: "K = 0 gives zeros", m: 5, n: 6, k: 0 },
+  { name: "K = 0 with accumulate keeps C", m: 5, n: 6, k: 0, accumulate: true },
+  { name: "empty batch", batch: [0], m: 5, n: 6, k: 7 },
+];

@@ -9,7 +9,9 @@ import type { Backend } from "../../src/backend/backend.js";
 import { JsBackend } from "../../src/backend/js/backend.js";
 import { NativeBackend } from "../../src/backend/native/backend.js";
 import { getNumThreads, setNumThreads } from "../../src/backend/wasm/threads.js";
-import { contiguous, magnitudes, operand, random, type Layout } from "./gemm-helpers.js";
+import {
+  SHARED_GEMM_CASES, TRANSPOSED as T, contiguous, magnitudes, operand, random, type GemmCase as Case,
+} from "./gemm-helpers.js";
 import { builtAddon } from "./native-helpers.js";
 
 const reference = new JsBackend();
@@ -17,44 +19,15 @@ const addon = builtAddon();
 const threadCounts = [1, 2, 3];
 const index = new URL("../../src/index.js", import.meta.url).href;
 
-interface Case {
-  name: string;
-  batch?: number[];
-  m: number; n: number; k: number;
-  a?: Layout; b?: Layout;
-  accumulate?: boolean;
-}
 
-const T: Layout = { transpose: true };
 const cases: Case[] = [
-  { name: "primes 67×131×149", m: 67, n: 131, k: 149 },
-  { name: "Aᵀ·B", m: 67, n: 131, k: 149, a: T },
-  { name: "A·Bᵀ", m: 67, n: 131, k: 149, b: T },
-  { name: "Aᵀ·Bᵀ", m: 67, n: 131, k: 149, a: T, b: T },
-  { name: "1×1×1", m: 1, n: 1, k: 1 },
-  { name: "row vector times matrix", m: 1, n: 300, k: 77 },
-  { name: "matrix times column vector", m: 300, n: 1, k: 77, b: T },
+  ...SHARED_GEMM_CASES,
   { name: "exact tiles 12×32 and 6×16", m: 12, n: 32, k: 4 },
-  { name: "k = 1", m: 33, n: 45, k: 1 },
   { name: "past every KC (192, 256) and MC (144, 168)", m: 173, n: 41, k: 263 },
   { name: "past every NC (3072, 4080), transposed", m: 13, n: 4111, k: 23, a: T, b: T },
-  { name: "large strides and an offset", m: 41, n: 53, k: 97, a: { pad: 37, step: 3, offset: 5 },
-    b: { pad: 11, step: 2, offset: 3 } },
-  { name: "transposed with large strides", m: 41, n: 53, k: 97, a: { ...T, pad: 13, step: 2 },
-    b: { ...T, pad: 9 } },
   { name: "split across threads by rows", m: 300, n: 61, k: 150 },
   { name: "split across threads by columns", m: 20, n: 700, k: 150, b: T },
   { name: "accumulate over several KC blocks", m: 67, n: 131, k: 600, accumulate: true },
-  { name: "accumulate, transposed, edge tiles", m: 13, n: 9, k: 5, a: T, b: T, accumulate: true },
-  { name: "batched with broadcast batch dims", batch: [2, 3], m: 29, n: 37, k: 43,
-    a: { broadcast: [0] }, b: { ...T, broadcast: [1] } },
-  { name: "many small products", batch: [9, 2], m: 20, n: 30, k: 40, a: T },
-  { name: "batched, accumulate", batch: [3], m: 64, n: 64, k: 64, accumulate: true },
-  { name: "M = 0", m: 0, n: 5, k: 7 },
-  { name: "N = 0", m: 5, n: 0, k: 7 },
-  { name: "K = 0 gives zeros", m: 5, n: 6, k: 0 },
-  { name: "K = 0 with accumulate keeps C", m: 5, n: 6, k: 0, accumulate: true },
-  { name: "empty batch", batch: [0], m: 5, n: 6, k: 7 },
 ];
 
 /** out = a·b (or +=) on the native backend for each thread count, against the reference. */
