@@ -10,7 +10,8 @@ export {
 } from "./core/creation.js";
 export { manualSeed, Generator, getRngState, setRngState, type GeneratorState } from "./core/random.js";
 export { noGrad, enableGrad, isGradEnabled, type BackwardOptions } from "./core/autograd.js";
-export { memory, tidy, keep, keepReachable, type MemoryInfo, type MemoryOptions } from "./core/memory.js";
+export { tidy, keep, keepReachable } from "./core/memory.js";
+export { memory, type MemoryInfo, type MemoryOptions } from "./core/memory-info.js";
 export { gradcheck, type GradcheckOptions } from "./core/gradcheck.js";
 export {
   setBackend, getBackend, setMemoryLimit, ready, registerBackend, backendFallbackReason, backendInfo,

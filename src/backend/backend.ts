@@ -99,6 +99,14 @@ export interface BackendServices {
   nearMemoryLimit?(bytes: number): boolean;
   /** Where a backend has a heap of its own: its size and the bytes moved out of it (`zd.memory()`). */
   memoryStats?(): { heapBytes: number; evictedBytes: number };
+  /**
+   * Moves a storage's contents out of the backend's own memory (freeing that) into memory the JS
+   * garbage collector reclaims along with the storage object, as when the tensors that use it become
+   * unreachable. The next kernel that uses it brings it back and calls `onReturn` once. False where
+   * that cannot be done synchronously (a GPU). Used where the engine cannot run finalizers inside
+   * synchronous code (browsers): see core/move-out.ts.
+   */
+  moveOut?(storage: Storage, onReturn: () => void): boolean;
   /** Resolves when the backend is fully up (worker threads started); see `zd.ready()`. */
   ready?(): Promise<void>;
   /**

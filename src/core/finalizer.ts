@@ -15,6 +15,11 @@ interface CleanupRegistry<T> {
 
 const hooks = platform.collectionHooks();
 
+/** True where finalizers can be run inside synchronous code (Node's V8 hooks). */
+export function synchronousCollection(): boolean {
+  return hooks.registry !== null && hooks.gc !== null;
+}
+
 /** A FinalizationRegistry whose callbacks can also be run on demand by `drainFinalizers`. */
 export function createRegistry<T>(cleanup: (held: T) => void): CleanupRegistry<T> {
   const registry = hooks.registry ? new hooks.registry<T>(cleanup) : new FinalizationRegistry<T>(cleanup);

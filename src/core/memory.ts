@@ -1,7 +1,7 @@
 import type { Backend, Storage } from "../backend/backend.js";
-import { activeBackend } from "../backend/registry.js";
 import { bytesPerElement } from "./dtype.js";
-import { collectNow, createRegistry, drainFinalizers } from "./finalizer.js";
+import { collectNow, createRegistry, drainFinalizers, synchronousCollection } from "./finalizer.js";
+import { Adopter } from "./move-out.js";
 
 /**
  * Storage lifetime. Several tensors (views) share one storage; it is freed when the last of them is
@@ -13,6 +13,14 @@ import { collectNow, createRegistry, drainFinalizers } from "./finalizer.js";
  */
 export class StorageRef {
   refs = 0;
+  /**
+   * Moved out by a synchronous loop without engine hooks (move-out.ts): the garbage collector now owns
+   * the storage, so releasing the last tensor frees nothing. `watched` once it came back and is
+   * freed by a finalizer on this object; `scratch` is the adopter's counter.
+   */
+  detached = false;
+  watched = false;
+  scratch = 0;
   readonly bytes: number;
   constructor(readonly storage: Storage, readonly backend: Backend) {
     this.bytes = storage.size * bytesPerElement(storage.dtype);
@@ -25,7 +33,7 @@ export class StorageRef {
 
   /** Drops one reference; true when that freed the storage. */
   release(): boolean {
-    if (--this.refs !== 0) return false;
+    if (--this.refs !== 0 || this.detached) return false;
     liveStorageBytes -= this.bytes;
     this.backend.free(this.storage);
     return true;
@@ -79,6 +87,8 @@ export function trackTensor(owner: object, anchor: Anchor, ref: StorageRef): Lif
   if (scopes.length > 0) {
     life.pending = { owner: owner as Disposable, anchor };
     scopes[scopes.length - 1].push(life);
+  } else if (adopter !== null) {
+    adopter.adopt(life, anchor);
   } else {
     registry.register(anchor, life);
   }
@@ -88,8 +98,33 @@ export function trackTensor(owner: object, anchor: Anchor, ref: StorageRef): Lif
 /** Hands a tensor that outlives its `tidy` to the finalizer, as every tensor made outside one is. */
 function register(life: Lifetime): void {
   if (life.pending === null) return;
-  registry.register(life.pending.anchor, life);
+  if (adopter !== null) adopter.adopt(life, life.pending.anchor);
+  else registry.register(life.pending.anchor, life);
   life.pending = null;
+}
+
+/** Where the engine cannot collect inside synchronous code, tensors are adopted (see move-out.ts). */
+function makeAdopter(budgetBytes?: number): Adopter {
+  return new Adopter({
+    register: (anchor, life) => registry.register(anchor, life),
+    forget: (life) => {
+      life.released = true;
+      liveTensors--;
+    },
+    movedOut: (bytes) => { liveStorageBytes -= bytes; },
+    liveBytes: () => liveStorageBytes,
+  }, budgetBytes);
+}
+let adopter: Adopter | null = synchronousCollection() ? null : makeAdopter();
+
+/**
+ * @internal Switches the adoption of move-out.ts on (as in a browser) or off (as in Node), for tests;
+ * turning it off registers what it holds. `budgetBytes` fixes what a task may allocate before a move-out.
+ */
+export function _adoptWithoutHooks(on: boolean, budgetBytes?: number): Adopter | null {
+  adopter?.turn();
+  adopter = on ? makeAdopter(budgetBytes) : null;
+  return adopter;
 }
 
 /** Called by `dispose()`. */
@@ -123,6 +158,7 @@ let tensorBudget = MIN_TENSOR_BUDGET;
  */
 export function noteAllocation(bytes: number, backendPressured = false): void {
   bytesSinceCollection += bytes;
+  adopter?.allocated(bytes);
   // A backend near its soft limit would otherwise evict garbage that a collection frees for free
   if (bytesSinceCollection > byteBudget || registeredSinceCollection > tensorBudget ||
     (backendPressured && bytesSinceCollection > MIN_BYTE_BUDGET)) collectGarbage();
@@ -242,62 +278,19 @@ function collectTensors(value: unknown, into: Set<unknown>, seen = new Set<objec
   for (const v of values) collectTensors(v, into, seen, maps);
 }
 
-export interface MemoryInfo {
-  /**
-   * Tensors alive: still referenced (not disposed, not collectable). Exact when `exact` is true;
-   * otherwise it also counts unreachable tensors the collector has not reached yet.
-   */
-  numTensors: number;
-  /**
-   * Unreachable tensors that were still holding memory when `memory()` was called (the collection it
-   * ran has now freed them): a number that climbs and falls back is garbage awaiting collection, not a
-   * leak. 0 when `exact` is false (unknown).
-   */
-  numTensorsAwaitingCollection: number;
-  /** True when a collection told live from unreachable tensors (Node; `{ collect: false }` skips it). */
-  exact: boolean;
-  /** Bytes held by the active backend's storages. */
-  numBytes: number;
-  backend: string;
-  /** Size of the WebAssembly memory (wasm backend): what the heap costs the process. */
-  heapBytes?: number;
-  /** Bytes of cold storages moved out of the heap into JS arrays (wasm backend), restored on use. */
-  evictedBytes?: number;
-}
-
-export interface MemoryOptions {
-  /**
-   * Run a full garbage collection first, so that `numTensors` counts only live tensors and
-   * `numTensorsAwaitingCollection` the unreachable ones it freed (default true; a collection costs
-   * about a millisecond per few MB of JS heap).
-   */
-  collect?: boolean;
-}
-
 /**
- * Live tensors and bytes, with the unreachable tensors that were awaiting collection counted apart.
- * @example
- * const { numTensors, numTensorsAwaitingCollection, numBytes } = zd.memory();
+ * @internal For `zd.memory()` (memory-info.ts): the live tensors before and after a full collection
+ * (when `collect` and the engine allows one), and whether one ran.
  */
-export function memory(options: MemoryOptions = {}): MemoryInfo {
+export function countLive(collect: boolean): { before: number; after: number; exact: boolean } {
   const before = liveTensors;
   let exact = false;
-  if (options.collect !== false) {
+  if (collect) {
     bytesSinceCollection = 0;
     registeredSinceCollection = 0;
     exact = collectNow();
     byteBudget = Math.max(MIN_BYTE_BUDGET, liveStorageBytes);
     tensorBudget = Math.max(MIN_TENSOR_BUDGET, liveTensors);
   }
-  const backend = activeBackend();
-  const info: MemoryInfo = {
-    numTensors: liveTensors, numTensorsAwaitingCollection: exact ? before - liveTensors : 0, exact,
-    numBytes: backend.allocatedBytes(), backend: backend.name,
-  };
-  const stats = backend.memoryStats?.();
-  if (stats) {
-    info.heapBytes = stats.heapBytes;
-    info.evictedBytes = stats.evictedBytes;
-  }
-  return info;
+  return { before, after: liveTensors, exact };
 }

@@ -1,5 +1,6 @@
 import { noGrad } from "../core/autograd.js";
-import { keepReachable, memory, tidy } from "../core/memory.js";
+import { keepReachable, tidy } from "../core/memory.js";
+import { memory } from "../core/memory-info.js";
 import { concat } from "../core/ops/movement.js";
 import { formatShape } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";

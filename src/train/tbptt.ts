@@ -5,7 +5,8 @@
  * state itself remembers further.
  */
 import { noGrad } from "../core/autograd.js";
-import { keepReachable, memory, tidy } from "../core/memory.js";
+import { keepReachable, tidy } from "../core/memory.js";
+import { memory } from "../core/memory-info.js";
 import { Tensor } from "../core/tensor.js";
 import { clipGradNorm } from "../nn/utils/clip.js";
 import { History, ProgressLogger, type Callback } from "./callbacks.js";

@@ -42,6 +42,12 @@ export class JsBackend implements Backend {
     return this.bytes;
   }
 
+  /** Its storages are JS arrays already: only the count changes (they never come back to count). */
+  moveOut(storage: Storage): boolean {
+    this.free(storage);
+    return true;
+  }
+
   write(storage: Storage, data: ArrayLike<number>, offset = 0): void {
     const dst = jsData(storage);
     if (offset + data.length > dst.length) {

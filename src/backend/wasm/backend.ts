@@ -8,6 +8,7 @@ import { JsStorage } from "../js/strided.js";
 import { WasmHeap } from "./heap.js";
 import { loadKernels, type KernelVariant } from "./loader.js";
 import { WasmStorage } from "./storage.js";
+import { Residency } from "./residency.js";
 import type { KernelContext, KernelExports } from "./context.js";
 import { fastBinary, fastUnary, fastWhere, warmUpElementwise } from "./elementwise.js";
 import { fastReduce, fastArgReduce } from "./reduce.js";
@@ -49,17 +50,8 @@ export class WasmBackend implements Backend, KernelContext {
   private readonly memoryMaximum: number;
   private readonly softLimit: number;
   private readonly reference = new JsBackend();
-  /** Storages in the heap, least recently allocated first (eviction sorts them by last use). */
-  private residentHead: WasmStorage | null = null;
-  /**
-   * Advanced by every allocation, and so once per op (ops allocate their output before running the
-   * kernel): storages touched since then have `lastUse === tick` and are never evicted, so bringing
-   * back one operand cannot push out another that the same kernel already holds a pointer to.
-   */
-  private tick = 0;
-  evictedBytes = 0;
-  evictions = 0;
-  private allocatedSinceEviction = 0;
+  /** Which storages are in the heap, and moving them out of it and back. */
+  private readonly residency: Residency;
 
   constructor(options: WasmBackendOptions = {}) {
     const { module, variant } = loadKernels(options.variant ?? "relaxed");
@@ -77,7 +69,8 @@ export class WasmBackend implements Backend, KernelContext {
     this.heap = new WasmHeap(memory, this.exports.heap_base(), {
       maxBytes, softLimitBytes: this.softLimit,
     });
-    this.heap.onPressure = (needed, hard) => this.evict(needed, hard);
+    this.residency = new Residency(this.heap, this.softLimit);
+    this.heap.onPressure = (needed, hard) => this.residency.evict(needed, hard);
     this.pool = new ThreadPool(module, memory);
     // V8 runs new WebAssembly in its baseline tier for the first calls: run each hot kernel a few times now
     warmUpGemm(this);
@@ -87,8 +80,7 @@ export class WasmBackend implements Backend, KernelContext {
   // ---- storage -------------------------------------------------------------------------------
   alloc(size: number, dtype: DType): Storage {
     const bytes = size * bytesPerElement(dtype);
-    this.tick++;
-    this.allocatedSinceEviction += bytes;
+    const tick = this.residency.allocating(bytes);
     let ptr: number;
     try {
       ptr = this.heap.alloc(bytes);
@@ -99,8 +91,8 @@ export class WasmBackend implements Backend, KernelContext {
         `allocating ${size} ${dtype} elements (${bytes} bytes)`));
     }
     const storage = new WasmStorage(dtype, size, ptr, bytes);
-    storage.lastUse = this.tick;
-    this.link(storage);
+    storage.lastUse = tick;
+    this.residency.link(storage);
     return storage;
   }
 
@@ -110,13 +102,7 @@ export class WasmBackend implements Backend, KernelContext {
     s.freed = true;
     s.view = null;
     s.js = null;
-    if (s.evicted) {
-      this.evictedBytes -= s.bytes;
-      s.evicted = null;
-    } else {
-      this.unlink(s);
-      this.heap.free(s.ptr, s.bytes);
-    }
+    this.residency.free(s);
   }
 
   allocatedBytes(): number {
@@ -128,7 +114,15 @@ export class WasmBackend implements Backend, KernelContext {
   }
 
   memoryStats(): { heapBytes: number; evictedBytes: number } {
-    return { heapBytes: this.heap.heapBytes, evictedBytes: this.evictedBytes };
+    return { heapBytes: this.heap.heapBytes, evictedBytes: this.residency.evictedBytes };
+  }
+
+  /** Storages evicted under memory pressure so far. */
+  get evictions(): number { return this.residency.evictions; }
+
+  /** See `BackendServices.moveOut`. */
+  moveOut(storage: Storage, onReturn: () => void): boolean {
+    return this.residency.moveOut(storage as WasmStorage, onReturn);
   }
 
   /**
@@ -163,8 +157,7 @@ export class WasmBackend implements Backend, KernelContext {
   ptr(storage: Storage): number {
     const s = storage as WasmStorage;
     if (s.freed) throw new Error("wasm backend: a kernel was given a storage that was already freed");
-    s.lastUse = this.tick;
-    if (s.evicted !== null) this.restore(s);
+    this.residency.touch(s);
     return s.ptr;
   }
 
@@ -172,65 +165,7 @@ export class WasmBackend implements Backend, KernelContext {
   array(storage: Storage): TypedArray {
     const s = storage as WasmStorage;
     this.ptr(s);
-    return s.view ?? (s.view = this.viewOf(s));
-  }
-
-  private viewOf(s: WasmStorage): TypedArray {
-    switch (s.dtype) {
-      case "float32": return new Float32Array(this.heap.memory.buffer, s.ptr, s.size);
-      case "float64": return new Float64Array(this.heap.memory.buffer, s.ptr, s.size);
-      case "int32": return new Int32Array(this.heap.memory.buffer, s.ptr, s.size);
-    }
-  }
-
-  private link(s: WasmStorage): void {
-    s.prev = null;
-    s.next = this.residentHead;
-    if (this.residentHead) this.residentHead.prev = s;
-    this.residentHead = s;
-  }
-
-  private unlink(s: WasmStorage): void {
-    if (s.prev) s.prev.next = s.next;
-    else this.residentHead = s.next;
-    if (s.next) s.next.prev = s.prev;
-    s.prev = s.next = null;
-  }
-
-  private restore(s: WasmStorage): void {
-    const data = s.evicted as TypedArray;
-    s.ptr = this.heap.alloc(s.bytes);
-    s.evicted = null;
-    this.evictedBytes -= s.bytes;
-    this.link(s);
-    (s.view = this.viewOf(s)).set(data);
-  }
-
-  /**
-   * Moves the least recently used storages out of the heap until `needed` bytes (and, under soft
-   * pressure, a quarter of the live bytes) are free. Storages touched by the current op are kept.
-   */
-  private evict(needed: number, hard: boolean): void {
-    // Soft pressure with a working set larger than the soft limit would otherwise evict on every
-    // allocation and copy the same tensors out and back in: evict at most once per quarter limit.
-    if (!hard && this.allocatedSinceEviction < this.softLimit / 4) return;
-    this.allocatedSinceEviction = 0;
-    const candidates: WasmStorage[] = [];
-    for (let s = this.residentHead; s !== null; s = s.next) if (s.lastUse < this.tick) candidates.push(s);
-    candidates.sort((a, b) => a.lastUse - b.lastUse);
-    const goal = hard ? Infinity : Math.max(needed, this.heap.liveBytes / 4);
-    let released = 0;
-    for (const s of candidates) {
-      if (released >= goal) break;
-      s.evicted = (s.view ?? this.viewOf(s)).slice();
-      s.view = null;
-      s.js = null;
-      this.unlink(s);
-      this.heap.free(s.ptr, s.bytes);
-      this.evictedBytes += s.bytes;
-      released += s.bytes;
-      this.evictions++;
-    }
+    return s.view ?? (s.view = this.residency.viewOf(s));
   }
 
   write(storage: Storage, data: ArrayLike<number>, offset = 0): void {

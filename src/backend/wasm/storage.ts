@@ -15,6 +15,8 @@ export class WasmStorage implements Storage {
   /** The backend's op counter when a kernel last touched this storage. */
   lastUse = 0;
   evicted: TypedArray | null = null;
+  /** Set by `moveOut`: the evicted copy belongs to the garbage collector, and coming back is reported. */
+  onReturn: (() => void) | null = null;
   freed = false;
   /** Neighbours in the resident list. */
   prev: WasmStorage | null = null;
