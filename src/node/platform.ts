@@ -60,9 +60,11 @@ function flaggedContext(): CollectionHooks {
   }
 }
 
-function spawnWorker(script: WorkerScript, init: WorkerInit): PoolWorker {
+const WORKER_URL = new URL("../backend/wasm/worker.js", import.meta.url);
+
+function spawnWorker(_script: WorkerScript, init: WorkerInit): PoolWorker {
   // no execArgv: the parent's (`--input-type`, `-e`, loaders) would break a plain worker script
-  const worker = new Worker(script.url, { workerData: init, execArgv: [] });
+  const worker = new Worker(WORKER_URL, { workerData: init, execArgv: [] });
   worker.unref();
   const started = new Promise<void>((done) => {
     worker.once("message", () => done());

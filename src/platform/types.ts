@@ -17,9 +17,12 @@ export interface PoolWorker {
   unref(): void;
 }
 
-/** The pool's worker script, in the two forms the hosts start it from. */
+/**
+ * The pool's worker script as a browser starts it. Node finds worker.js itself (src/node/platform.ts): a
+ * second `new URL("./worker.js", import.meta.url)` in the core would make webpack emit the worker's
+ * unbundled source as an asset too.
+ */
 export interface WorkerScript {
-  url: URL;
   web(): Worker;
 }
 
@@ -55,8 +58,8 @@ export interface Platform {
   /** True where workers can share memory (worker threads, or a cross-origin-isolated page). */
   threadsSupported(): boolean;
   /**
-   * Starts a pool worker and hands it `init`: Node runs the module at `script.url` (worker.js) in a
-   * worker thread, browsers call `script.web()`, which constructs the module Web Worker.
+   * Starts a pool worker and hands it `init`: Node runs backend/wasm/worker.js in a worker thread,
+   * browsers call `script.web()`, which constructs the module Web Worker.
    */
   spawnWorker(script: WorkerScript, init: WorkerInit): PoolWorker;
   /** Called once inside a pool worker: delivers its init message and returns how to say "ready". */

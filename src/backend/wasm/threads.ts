@@ -9,10 +9,9 @@ import {
 /**
  * The worker script. The Web Worker is constructed here, beside worker.js, in the literal form
  * `new Worker(new URL("./worker.js", import.meta.url), { type: "module" })` that Vite and webpack
- * recognise, so they bundle and emit the worker with the app.
+ * recognise, so they bundle and emit the worker with the app (Node finds the file itself).
  */
 const WORKER_SCRIPT = {
-  url: new URL("./worker.js", import.meta.url),
   web: (): Worker => new Worker(new URL("./worker.js", import.meta.url), { type: "module" }),
 };
 
