@@ -26,6 +26,20 @@ test("linear gradcheck with and without bias", () => {
   const f64 = (shape: number[], seed: number) => randn(shape, { dtype: "float64", seed, requiresGrad: true });
   gradcheck((x, w, b) => F.linear(x, w, b), [f64([2, 3, 4], 1), f64([5, 4], 2), f64([5], 3)]);
   gradcheck((x, w) => F.linear(x, w), [f64([4], 4), f64([2, 4], 5)]);
+  // strided inputs: a transposed batch, and a permuted 3-D one whose leading dims cannot merge
+  gradcheck((x, w, b) => F.linear(x.T, w, b), [f64([4, 3], 6), f64([5, 4], 7), f64([5], 8)]);
+  gradcheck((x, w, b) => F.linear(x.permute([1, 0, 2]), w, b),
+    [f64([3, 2, 4], 9), f64([5, 4], 10), f64([5], 11)]);
+  gradcheck((x, w) => F.linear(x.expand([2, 3, 4]), w), [f64([1, 3, 4], 12), f64([5, 4], 13)]);
+});
+
+test("linear on strided inputs equals the matmul and add it fuses", () => {
+  const x = randn([3, 2, 6], { seed: 14 }).permute([1, 0, 2]), w = randn([5, 6], { seed: 15 });
+  const b = randn([5], { seed: 16 });
+  assert.deepEqual(Array.from(F.linear(x, w, b).dataSync()), Array.from(x.matmul(w.T).add(b).dataSync()));
+  const row = randn([6], { seed: 17 });
+  assert.deepEqual(F.linear(row, w, b).shape, [5]);
+  assert.deepEqual(Array.from(F.linear(row, w, b).dataSync()), Array.from(row.matmul(w.T).add(b).dataSync()));
 });
 
 test("linear errors name both shapes", () => {

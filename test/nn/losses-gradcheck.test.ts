@@ -62,6 +62,8 @@ const CASES: Array<[string, Make, Loss]> = [
       labelSmoothing: 0.1 })],
   ["crossEntropy probabilities", () => [normal([4, 5], 30), probs([4, 5], 31), weight5()],
     (reduction) => (x, t, w) => F.crossEntropy(x, t, { reduction, weight: w, labelSmoothing: 0.3 })],
+  ["nllLoss (the fused common case)", () => [normal([4, 5], 35), int32([4, 0, 2, 2])],
+    (reduction) => (x, t) => F.nllLoss(x, t, { reduction })],
   ["nllLoss weight ignoreIndex", () => [normal([4, 5], 32), int32([3, 3, 7, 0]), weight5()],
     (reduction) => (x, t, w) => F.nllLoss(x, t, { reduction, weight: w, ignoreIndex: 7 })],
   ["multiMarginLoss p 1", () => [normal([4, 5], 33), int32([1, 0, 4, 2])],

@@ -2,6 +2,7 @@
  * nn.functional: stateless layers and losses (PyTorch's torch.nn.functional).
  * Activations re-export the core ops; losses live in losses.ts and losses-classification.ts.
  */
+import { linear as affine } from "../../core/ops/linear.js";
 import { rand } from "../../core/creation.js";
 import { isFloat } from "../../core/dtype.js";
 import { formatShape } from "../../core/shape.js";
@@ -48,13 +49,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new Error(`linear: input ${formatShape(x.shape)} x weight ${formatShape(weight.shape)}: ` +
       `the input's last dimension must equal inFeatures ${weight.shape[1]}`);
   }
-  const y = x.matmul(weight.T);
-  if (bias === undefined || bias === null) return y;
+  if (bias === undefined || bias === null) return affine(x, weight, null);
   if (!(bias instanceof Tensor) || bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
     const got = bias instanceof Tensor ? formatShape(bias.shape) : typeof bias;
     throw new Error(`linear: bias must have shape [${weight.shape[0]}] (outFeatures), got ${got}`);
   }
-  return y.add(bias);
+  return affine(x, weight, bias);
 }
 
 /**

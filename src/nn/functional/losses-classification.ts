@@ -5,6 +5,7 @@
  */
 import { arange } from "../../core/creation.js";
 import { where } from "../../core/ops/elementwise.js";
+import { pickedSum } from "../../core/ops/pick.js";
 import { formatShape, shapesEqual } from "../../core/shape.js";
 import type { Tensor } from "../../core/tensor.js";
 import {
@@ -88,12 +89,24 @@ interface PickedNll {
   valid: Tensor;
 }
 
-function pickNll(op: string, logp: Tensor, t: Tensor, weight: Tensor | null, ignoreIndex: number): PickedNll {
-  const { index, valid } = classTargets(op, t, logp.shape[1], ignoreIndex, logp.dtype);
+function pickWith(logp: Tensor, t: Tensor, weight: Tensor | null, index: Tensor, valid: Tensor): PickedNll {
   const picked = logp.gather(1, index.unsqueeze(1)).squeeze(1);
   const weights = weight ? valid.mul(weight.indexSelect(0, index.flatten()).reshape(t.shape)) : valid;
   // where, not a product with the mask: an ignored row whose log-probability is -inf must stay 0
   return { loss: where(valid, picked.mul(weights).neg(), 0), weights, valid };
+}
+
+/**
+ * The common case as one op (core/ops/pick.ts): [N, C] log-probabilities, every target counted, no
+ * class weights, a reduced loss ("none" asks for the composite). Otherwise `out` is null and the targets
+ * are returned for the composite.
+ */
+function fusedNll(op: string, logp: Tensor, t: Tensor, weight: Tensor | null, ignoreIndex: number,
+  reduction: Reduction): { out: Tensor | null; index: Tensor; valid: Tensor } {
+  const { index, valid, allValid } = classTargets(op, t, logp.shape[1], ignoreIndex, logp.dtype);
+  const fits = allValid && weight === null && logp.ndim === 2 && reduction !== "none" && logp.shape[0] > 0;
+  const out = fits ? pickedSum(logp, index, reduction === "mean" ? -logp.shape[0] : -1) : null;
+  return { out, index, valid };
 }
 
 /** "mean" divides by the summed target weights (the count of non-ignored targets without weights). */
@@ -118,7 +131,9 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
   const { x, t, unbatched } = batched(op, input, target);
   checkIndexTarget(op, x, t, input, target);
   const weight = checkClassWeight(op, options.weight, x.shape[1]);
-  const { loss, weights } = pickNll(op, x, t, weight, ignoreIndex);
+  const fused = fusedNll(op, x, t, weight, ignoreIndex, reduction);
+  if (fused.out) return fused.out;
+  const { loss, weights } = pickWith(x, t, weight, fused.index, fused.valid);
   const out = reduceWeighted(loss, weights, reduction);
   return unbatched && reduction === "none" ? out.squeeze(0) : out;
 }
@@ -159,7 +174,9 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     out = reduce((weight ? terms.mul(alongClassDim(weight, x.ndim)) : terms).sum(1).neg(), reduction);
   } else {
     checkIndexTarget(op, x, t, input, target);
-    const { loss, weights, valid } = pickNll(op, logp, t, weight, ignoreIndex);
+    const fused = fusedNll(op, logp, t, weight, ignoreIndex, eps === 0 ? reduction : "none");
+    if (fused.out) return fused.out;
+    const { loss, weights, valid } = pickWith(logp, t, weight, fused.index, fused.valid);
     out = reduceWeighted(loss, weights, reduction);
     if (eps > 0) {
       // PyTorch's split: (1-ε)·nll + ε/C·Σ_c -w_c·logp_c, the second term normalised like the first

@@ -1,4 +1,5 @@
 import { zeros } from "../../core/creation.js";
+import { linear as affine } from "../../core/ops/linear.js";
 import type { DType } from "../../core/dtype.js";
 import { formatShape } from "../../core/shape.js";
 import type { Tensor } from "../../core/tensor.js";
@@ -53,8 +54,7 @@ export class Linear extends Module {
       throw new Error(`${name}: expected input with last dimension ${this.inFeatures}, ` +
         `got shape ${formatShape(x.shape)}`);
     }
-    const y = x.matmul(this.weight.T);
-    return this.bias === null ? y : y.add(this.bias);
+    return affine(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {
