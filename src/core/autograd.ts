@@ -45,6 +45,18 @@ export function enableGrad<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Gradients a backward rule made for one input alone (a fresh, contiguous tensor nobody else holds):
+ * a leaf may take such a gradient as its `.grad` instead of a copy.
+ */
+const exclusiveGrads = new WeakSet<Tensor>();
+
+/** Marks a gradient a rule made for one input alone (see `exclusiveGrads`); returns it. */
+export function exclusive<T extends Tensor | null>(grad: T): T {
+  if (grad !== null) exclusiveGrads.add(grad);
+  return grad;
+}
+
 /** Records `output = name(inputs)` in the graph when any input needs a gradient. */
 export function attach(output: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule): Tensor {
   if (!gradEnabled) return output;
@@ -115,7 +127,7 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
       const fn = t._gradFn;
       if (fn === null) {
         // .grad belongs to the leaf, not to a tidy() that happens to enclose backward()
-        t.grad = keep(t.grad === null ? cloneTensor(g) : accumulate(t.grad, g));
+        t.grad = keep(t.grad !== null ? accumulate(t.grad, g) : exclusiveGrads.has(g) ? g : cloneTensor(g));
         continue;
       }
       const rule = fn.rule;

@@ -1,5 +1,5 @@
 import type { View } from "../../backend/backend.js";
-import { attach } from "../autograd.js";
+import { attach, exclusive } from "../autograd.js";
 import { Tensor } from "../tensor.js";
 import { matmul } from "./matmul.js";
 import { add } from "./elementwise.js";
@@ -46,7 +46,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
       db = Tensor._empty([outF], dtype, backend);
       backend.reduce("sum", g2, [0], db._ref.storage);
     }
-    return [dx, dw, db];
+    return [dx, exclusive(dw), exclusive(db)];
   });
 }
 
