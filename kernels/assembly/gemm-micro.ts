@@ -22,15 +22,18 @@ export const NR: i32 = 8;
   }
 }
 
-/** Writes (add = 0) or adds (add ≠ 0) two accumulators to one 8-wide row of C. */
+/** Writes two accumulators to one 8-wide row of C. */
 // @ts-ignore: decorator
-@inline function storeRow(c: usize, add: i32, lo: v128, hi: v128): void {
-  if (add) {
-    lo = f32x4.add(v128.load(c), lo);
-    hi = f32x4.add(v128.load(c, 16), hi);
-  }
+@inline function storeRow(c: usize, lo: v128, hi: v128): void {
   v128.store(c, lo);
   v128.store(c, hi, 16);
+}
+
+/** Adds two accumulators to one 8-wide row of C. */
+// @ts-ignore: decorator
+@inline function addRow(c: usize, lo: v128, hi: v128): void {
+  v128.store(c, f32x4.add(v128.load(c), lo));
+  v128.store(c, f32x4.add(v128.load(c, 16), hi), 16);
 }
 
 /** C[6×8] (=|+=) Ap·Bp; `ldc` is C's row stride in bytes. The kernel for engines with FMA. */
@@ -55,12 +58,15 @@ export function gemm_micro_6x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usi
     ap += 24;
     bp += 32;
   }
-  storeRow(c, add, c00, c01);
-  storeRow(c + ldc, add, c10, c11);
-  storeRow(c + 2 * ldc, add, c20, c21);
-  storeRow(c + 3 * ldc, add, c30, c31);
-  storeRow(c + 4 * ldc, add, c40, c41);
-  storeRow(c + 5 * ldc, add, c50, c51);
+  // One branch for the whole tile: a branch per row (loads of C under `if (add)` between the stores)
+  // made TurboFan hoist the loop's six A loads ahead of the FMAs and spill four accumulators.
+  if (add) {
+    addRow(c, c00, c01); addRow(c + ldc, c10, c11); addRow(c + 2 * ldc, c20, c21);
+    addRow(c + 3 * ldc, c30, c31); addRow(c + 4 * ldc, c40, c41); addRow(c + 5 * ldc, c50, c51);
+  } else {
+    storeRow(c, c00, c01); storeRow(c + ldc, c10, c11); storeRow(c + 2 * ldc, c20, c21);
+    storeRow(c + 3 * ldc, c30, c31); storeRow(c + 4 * ldc, c40, c41); storeRow(c + 5 * ldc, c50, c51);
+  }
 }
 
 /** C[5×8] (=|+=) Ap·Bp; the kernel for engines without FMA (see the register budget above). */
@@ -83,9 +89,11 @@ export function gemm_micro_5x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usi
     ap += 20;
     bp += 32;
   }
-  storeRow(c, add, c00, c01);
-  storeRow(c + ldc, add, c10, c11);
-  storeRow(c + 2 * ldc, add, c20, c21);
-  storeRow(c + 3 * ldc, add, c30, c31);
-  storeRow(c + 4 * ldc, add, c40, c41);
+  if (add) {
+    addRow(c, c00, c01); addRow(c + ldc, c10, c11); addRow(c + 2 * ldc, c20, c21);
+    addRow(c + 3 * ldc, c30, c31); addRow(c + 4 * ldc, c40, c41);
+  } else {
+    storeRow(c, c00, c01); storeRow(c + ldc, c10, c11); storeRow(c + 2 * ldc, c20, c21);
+    storeRow(c + 3 * ldc, c30, c31); storeRow(c + 4 * ldc, c40, c41);
+  }
 }
