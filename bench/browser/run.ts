@@ -1,7 +1,9 @@
-// npm run bench:browser: zendl in Chromium against TensorFlow.js (wasm, 1 and 2 threads) on GEMM
-// 256³..2048³ and Fashion-MNIST MLP training, plus zendl in Node on the same work; one table with the
+// npm run bench:browser: zendl in Chromium against TensorFlow.js (wasm, 1 and 2 threads; webgl where
+// headless Chromium has a context) and jax-js (wasm, 1 and 2 threads) on GEMM 256³..2048³ and
+// Fashion-MNIST MLP training, plus zendl in Node (wasm backend) on the same work; one table with the
 // ratios, JSON into bench/results/. `--smoke` runs 256³ and a few steps only (checks the harness).
 import { copyFileSync, cpSync, mkdirSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { bundlePage } from "../../examples/browser/bundle.js";
 import { serveStatic } from "../../examples/browser/server.js";
@@ -9,16 +11,22 @@ import { launchChromium } from "../../test/helpers/chromium.js";
 import * as zd from "../../src/index.js";
 import { machineLine, repoRoot, writeResult } from "../lib/env.js";
 import { formatNumber, printTable, ratio } from "../lib/table.js";
-import type { PageOptions, PageRow } from "./page.js";
+import type { PageOptions, PageResult, PageRow } from "./page.js";
 import { zendlGemm, zendlMlp } from "./work.js";
 
 const smoke = process.argv.includes("--smoke");
 const options: PageOptions = {
-  sizes: smoke ? [256] : [256, 512, 1024, 2048], threads: [1, 2], mlpSteps: smoke ? 5 : 100,
-  dataUrl: "./data/fashion-mnist-subset/",
+  sizes: smoke ? [256] : [256, 512, 1024, 2048], threads: [1, 2], mlpSteps: smoke ? 5 : 60,
+  dataUrl: "./data/fashion-mnist-subset/", budgetSeconds: smoke ? 0.2 : 1,
 };
 
-async function inBrowser(): Promise<PageRow[]> {
+/**
+ * The pages: peers fix their thread counts at start, so one page per count. jax-js sizes its worker pool
+ * from navigator.hardwareConcurrency, which the one-thread page overrides before any script runs.
+ */
+const PAGES = [{ peerThreads: 1, zendl: false }, { peerThreads: 2, zendl: true }];
+
+async function inBrowser(): Promise<PageResult[]> {
   const root = repoRoot(), out = join(root, "dist/bench/browser/www");
   await bundlePage(join(root, "dist/bench/browser/page.js"), out);
   mkdirSync(join(out, "tfjs"), { recursive: true });
@@ -29,31 +37,34 @@ async function inBrowser(): Promise<PageRow[]> {
   cpSync(join(root, "data/fashion-mnist-subset"), join(out, "data/fashion-mnist-subset"), { recursive: true });
   const server = await serveStatic({ root: out });
   const browser = await launchChromium();
-  const rows: PageRow[] = [];
+  const results: PageResult[] = [];
   try {
-    for (const tfjsThreads of [1, 2]) {
+    for (const { peerThreads, zendl } of PAGES) {
       const page = await browser.newPage();
-      await page.goto(`${server.url}index.html?tfjsThreads=${tfjsThreads}`);
+      await page.addInitScript((n) => Object.defineProperty(Navigator.prototype, "hardwareConcurrency",
+        { get: () => n, configurable: true }), peerThreads);
+      await page.goto(`${server.url}index.html?peerThreads=${peerThreads}&zendl=${zendl ? 1 : 0}`);
       await page.waitForFunction(() => "runBench" in globalThis);
-      // zendl changes its thread count at run time: measure it in the first page only
-      const pageOptions = { ...options, threads: tfjsThreads === 1 ? options.threads : [] };
-      rows.push(...await page.evaluate((o) => (globalThis as unknown as
-        { runBench(o: PageOptions): Promise<PageRow[]> }).runBench(o), pageOptions));
+      results.push(await page.evaluate((o) => (globalThis as unknown as
+        { runBench(o: PageOptions): Promise<PageResult> }).runBench(o), options));
       await page.close();
     }
   } finally {
     await browser.close();
     await server.close();
   }
-  return rows;
+  return results;
 }
 
+/** zendl in Node on the wasm backend (not the native addon): what the page runs, without the browser. */
 function inNode(): PageRow[] {
+  zd.setBackend("wasm");
+  if (zd.getBackend() !== "wasm") throw new Error(`bench:browser: the Node side runs ${zd.getBackend()}`);
   const rows: PageRow[] = [];
   for (const n of options.sizes) {
     for (const t of options.threads) {
-      rows.push({ library: "zendl-node", work: `gemm ${n}³`, threads: t, value: zendlGemm(zd, n, t),
-        unit: "GFLOPS" });
+      rows.push({ library: "zendl-node", work: `gemm ${n}^3`, threads: t,
+        value: zendlGemm(zd, n, t, options.budgetSeconds), unit: "GFLOPS" });
     }
   }
   // the page's data: the shipped subset, pixels scaled to [0, 1] (the loader's default)
@@ -66,19 +77,31 @@ function inNode(): PageRow[] {
 }
 
 console.log(machineLine());
-const rows = [...await inBrowser(), ...inNode()];
+const loadBefore = loadavg();
+const pages = await inBrowser();
+const rows = [...pages.flatMap((p) => p.rows), ...inNode()];
+const notes = pages.flatMap((p) => p.notes);
 const value = (library: string, work: string, threads: number): number | undefined =>
   rows.find((r) => r.library === library && r.work === work && r.threads === threads)?.value;
+const best = (...values: (number | undefined)[]): number | undefined =>
+  values.some((v) => v !== undefined) ? Math.max(...values.map((v) => v ?? 0)) : undefined;
 const works = [...new Set(rows.map((r) => r.work))];
-printTable("zendl in Chromium vs TensorFlow.js-wasm (same page) and zendl in Node", [
-  "work", "zendl 1t", "zendl 2t", "tfjs 1t", "tfjs 2t", "node 1t", "node 2t", "1t vs tfjs", "2t vs best tfjs",
-  "page/node 2t",
+printTable("zendl in Chromium vs TensorFlow.js and jax-js (same page), and zendl in Node (wasm backend)", [
+  "work", "zendl 1T", "zendl 2T", "tfjs-wasm 1T", "tfjs-wasm 2T", "jax-js 1T", "jax-js 2T", "tfjs-webgl",
+  "node 1T", "node 2T", "1T/peer 1T", "2T/peer 1T", "2T/peer", "page/node 1T", "page/node 2T",
 ], works.map((w) => {
-  const [z1, z2, t1, t2, n1, n2] = [value("zendl", w, 1), value("zendl", w, 2), value("tfjs-wasm", w, 1),
-    value("tfjs-wasm", w, 2), value("zendl-node", w, 1), value("zendl-node", w, 2)];
-  return [w, formatNumber(z1), formatNumber(z2), formatNumber(t1), formatNumber(t2), formatNumber(n1),
-    formatNumber(n2), ratio(z1, t1), ratio(z2, Math.max(t1 ?? 0, t2 ?? 0)), ratio(z2, n2)];
+  const [z1, z2, t1, t2, j1, j2, gl, n1, n2] = [value("zendl", w, 1), value("zendl", w, 2),
+    value("tfjs-wasm", w, 1), value("tfjs-wasm", w, 2), value("jax-js-wasm", w, 1), value("jax-js-wasm", w, 2),
+    value("tfjs-webgl", w, 0), value("zendl-node", w, 1), value("zendl-node", w, 2)];
+  const peer1 = best(t1, j1), peer = best(t1, t2, j1, j2, gl);
+  return [w, ...[z1, z2, t1, t2, j1, j2, gl, n1, n2].map((v) => formatNumber(v)), ratio(z1, peer1),
+    ratio(z2, peer1), ratio(z2, peer), ratio(z1, n1), ratio(z2, n2)];
 }));
-console.log("units: GFLOPS for gemm, training samples/s for mlp train (784-256-10, Adam, batch 128); " +
-  "jax-js is not measured (not a dependency)");
-if (!smoke) console.log(`results: ${writeResult("browser", { options, rows })}`);
+console.log("units: GFLOPS for gemm, training samples/s for mlp train (784-256-10, Adam 1e-3, batch 128).\n" +
+  "peer 1T: the faster of tfjs-wasm and jax-js on one thread; peer: the fastest peer figure of any kind. " +
+  `crossOriginIsolated: ${pages.map((p) => p.crossOriginIsolated).join(", ")}`);
+for (const note of notes) console.log(`note: ${note}`);
+const loadAfter = loadavg();
+console.log(`load average (1, 5, 15 min): before ${loadBefore.map((l) => l.toFixed(2)).join(", ")}; ` +
+  `after ${loadAfter.map((l) => l.toFixed(2)).join(", ")}`);
+if (!smoke) console.log(`results: ${writeResult("browser", { options, rows, notes, loadBefore, loadAfter })}`);

@@ -59,3 +59,24 @@ export function measurePerCall(fn: () => void, batch: number, batches = 15, warm
   }
   return median(times) / 1000;
 }
+
+/** `measure` for work that finishes in a Promise (peers whose kernels run in Web Workers). */
+export async function measureAsync(fn: () => Promise<void>, options: MeasureOptions = {}): Promise<Measurement> {
+  const { warmup = 2, minRuns = 3, maxRuns = 30, budgetSeconds = 1, slowSeconds = 3 } = options;
+  for (let i = 0; i < warmup; i++) {
+    const start = performance.now();
+    await fn();
+    const first = (performance.now() - start) / 1000;
+    if (i === 0 && first > slowSeconds) return { seconds: first, runs: 1 };
+  }
+  const samples: number[] = [];
+  let spent = 0;
+  while (samples.length < maxRuns && (samples.length < minRuns || spent < budgetSeconds)) {
+    const start = performance.now();
+    await fn();
+    const seconds = (performance.now() - start) / 1000;
+    samples.push(seconds);
+    spent += seconds;
+  }
+  return { seconds: median(samples), runs: samples.length };
+}
