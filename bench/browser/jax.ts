@@ -4,6 +4,7 @@
 // jax-js moves ownership into every call (reference counts): `.ref` keeps an array for later use.
 import { blockUntilReady, init, jit, nn, numpy as np, valueAndGrad } from "@jax-js/jax";
 import { measureAsync } from "../lib/timing.js";
+import { gemmRate, trainingRate, type Rate } from "./work.js";
 
 type Params = { w1: np.Array; b1: np.Array; w2: np.Array; b2: np.Array };
 const KEYS = ["w1", "b1", "w2", "b2"] as const;
@@ -25,16 +26,16 @@ export async function jaxReady(): Promise<void> {
 }
 
 /** GFLOPS of an n³ float32 matmul on jax-js's wasm device (median after warm-up). */
-export async function jaxGemm(n: number, budgetSeconds: number): Promise<number> {
+export async function jaxGemm(n: number, budgetSeconds: number): Promise<Rate> {
   const a = np.array(values(n * n, 1)).reshape([n, n]), b = np.array(values(n * n, 2)).reshape([n, n]);
-  const { seconds } = await measureAsync(async () => {
+  const m = await measureAsync(async () => {
     const c = np.matmul(a.ref, b.ref);
     await blockUntilReady(c);
     c.dispose();
   }, { budgetSeconds });
   a.dispose();
   b.dispose();
-  return (2 * n ** 3) / seconds / 1e9;
+  return gemmRate(n, m);
 }
 
 function loss(p: Params, x: np.Array, y: np.Array): np.Array {
@@ -65,7 +66,7 @@ const trainStep = jit((p: Params, m: Params, v: Params, x: np.Array, y: np.Array
  * 128) with jax-js: `steps` timed steps after 5 untimed ones (the first compiles), reading the loss
  * back after each step as the other libraries do.
  */
-export async function jaxMlp(x: Float32Array, labels: Int32Array, steps: number): Promise<number> {
+export async function jaxMlp(x: Float32Array, labels: Int32Array, steps: number): Promise<Rate> {
   const batches = Math.floor(labels.length / 128);
   const xs: np.Array[] = [], ys: np.Array[] = [];
   for (let i = 0; i < batches; i++) {
@@ -89,10 +90,13 @@ export async function jaxMlp(x: Float32Array, labels: Int32Array, steps: number)
     await value.data();
   };
   for (let i = 0; i < 5; i++) await step(i);
-  const started = performance.now();
-  for (let i = 0; i < steps; i++) await step(i);
-  const seconds = (performance.now() - started) / 1000;
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const started = performance.now();
+    await step(i);
+    times.push((performance.now() - started) / 1000);
+  }
   for (const tree of [p, m, v]) for (const k of KEYS) tree[k].dispose();
   for (const array of [...xs, ...ys]) array.dispose();
-  return (steps * 128) / seconds;
+  return trainingRate(times);
 }

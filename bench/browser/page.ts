@@ -13,7 +13,10 @@ import { zendlGemm, zendlMlp } from "./work.js";
 export interface PageOptions {
   sizes: number[]; threads: number[]; mlpSteps: number; dataUrl: string; budgetSeconds: number;
 }
-export interface PageRow { library: string; work: string; threads: number; value: number; unit: string }
+/** One figure: `value` from the median call (GEMM) or all timed steps (training), `best` from the fastest. */
+export interface PageRow {
+  library: string; work: string; threads: number; value: number; best: number; unit: string;
+}
 export interface PageResult { rows: PageRow[]; notes: string[]; crossOriginIsolated: boolean }
 
 async function images(url: string): Promise<{ x: Float32Array; y: Int32Array }> {
@@ -30,13 +33,13 @@ async function runZendl(o: PageOptions, x: Float32Array, y: Int32Array, rows: Pa
   await zd.ready();
   for (const n of o.sizes) {
     for (const t of o.threads) {
-      rows.push({ library: "zendl", work: gemm(n), threads: t, value: zendlGemm(zd, n, t, o.budgetSeconds),
+      rows.push({ library: "zendl", work: gemm(n), threads: t, ...zendlGemm(zd, n, t, o.budgetSeconds),
         unit: "GFLOPS" });
     }
   }
   const xt = zd.tensor(x, { shape: [y.length, 784] }), yt = zd.tensor(y, { dtype: "int32" });
   for (const t of o.threads) {
-    rows.push({ library: "zendl", work: MLP, threads: t, value: zendlMlp(zd, xt, yt, o.mlpSteps, t),
+    rows.push({ library: "zendl", work: MLP, threads: t, ...zendlMlp(zd, xt, yt, o.mlpSteps, t),
       unit: "samples/s" });
   }
 }
@@ -50,20 +53,20 @@ async function runTfjs(o: PageOptions, backend: "wasm" | "webgl", threads: numbe
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs: backend ${backend} did not start`);
   const library = `tfjs-${backend}`, webgl = backend === "webgl";
   for (const n of o.sizes.filter((size) => !webgl || size <= WEBGL_MAX_SIZE)) {
-    rows.push({ library, work: gemm(n), threads, value: tfjsGemm(n, o.budgetSeconds), unit: "GFLOPS" });
+    rows.push({ library, work: gemm(n), threads, ...tfjsGemm(n, o.budgetSeconds), unit: "GFLOPS" });
   }
   const steps = webgl ? Math.min(WEBGL_STEPS, o.mlpSteps) : o.mlpSteps;
-  rows.push({ library, work: MLP, threads, value: tfjsMlp(x, y, steps), unit: "samples/s" });
+  rows.push({ library, work: MLP, threads, ...tfjsMlp(x, y, steps), unit: "samples/s" });
 }
 
 async function runJax(o: PageOptions, threads: number, x: Float32Array, y: Int32Array,
   rows: PageRow[]): Promise<void> {
   await jaxReady();
   for (const n of o.sizes) {
-    rows.push({ library: "jax-js-wasm", work: gemm(n), threads, value: await jaxGemm(n, o.budgetSeconds),
+    rows.push({ library: "jax-js-wasm", work: gemm(n), threads, ...(await jaxGemm(n, o.budgetSeconds)),
       unit: "GFLOPS" });
   }
-  rows.push({ library: "jax-js-wasm", work: MLP, threads, value: await jaxMlp(x, y, o.mlpSteps),
+  rows.push({ library: "jax-js-wasm", work: MLP, threads, ...(await jaxMlp(x, y, o.mlpSteps)),
     unit: "samples/s" });
 }
 

@@ -1,23 +1,24 @@
 // TensorFlow.js on the browser benchmark's work, on whichever backend is active (wasm: XNNPACK; webgl).
 import * as tf from "@tensorflow/tfjs";
 import { measure } from "../lib/timing.js";
+import { gemmRate, timeSteps, trainingRate, type Rate } from "./work.js";
 
 /** GFLOPS of an n³ float32 matMul (median after warm-up; dataSync waits for the result). */
-export function tfjsGemm(n: number, budgetSeconds: number): number {
+export function tfjsGemm(n: number, budgetSeconds: number): Rate {
   const a = tf.randomNormal([n, n]), b = tf.randomNormal([n, n]);
-  const { seconds } = measure(() => {
+  const m = measure(() => {
     const c = tf.matMul(a, b);
     c.dataSync();
     c.dispose();
   }, { budgetSeconds });
   a.dispose(); b.dispose();
-  return (2 * n ** 3) / seconds / 1e9;
+  return gemmRate(n, m);
 }
 
 /** Training samples/s of the MLP (784-256-10 ReLU, Adam 1e-3, batch 128), reading the loss each step. */
-export function tfjsMlp(x: Float32Array, y: Int32Array, steps: number): number {
-  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 256, activation: "relu" }),
-    tf.layers.dense({ units: 10 })] });
+export function tfjsMlp(x: Float32Array, y: Int32Array, steps: number): Rate {
+  const hidden = tf.layers.dense({ inputShape: [784], units: 256, activation: "relu" });
+  const model = tf.sequential({ layers: [hidden, tf.layers.dense({ units: 10 })] });
   const optimizer = tf.train.adam(1e-3);
   const n = y.length, batches = Math.floor(n / 128);
   const xs = tf.tensor2d(x, [n, 784]), ys = tf.oneHot(tf.tensor1d(y, "int32"), 10);
@@ -28,12 +29,9 @@ export function tfjsMlp(x: Float32Array, y: Int32Array, steps: number): number {
     cost?.dataSync();
     cost?.dispose();
   };
-  for (let i = 0; i < 5; i++) step(i);
-  const started = performance.now();
-  for (let i = 0; i < steps; i++) step(i);
-  const samples = (steps * 128) / ((performance.now() - started) / 1000);
+  const rate = trainingRate(timeSteps(step, steps));
   xs.dispose(); ys.dispose(); model.dispose(); optimizer.dispose();
-  return samples;
+  return rate;
 }
 
 /** The WebGL renderer's name (SwiftShader is Chromium's software renderer, on the CPU), or null. */
