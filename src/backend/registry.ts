@@ -5,6 +5,7 @@ import { WasmBackend } from "./wasm/backend.js";
 import { KernelsNotReadyError, prepareKernels, type KernelSource } from "./wasm/loader.js";
 import { NativeBackend } from "./native/backend.js";
 import type { NativeLoad } from "./native/addon.js";
+import { WebGpuBackend } from "./webgpu/backend.js";
 
 const backends = new Map<string, Backend>([["js", new JsBackend()]]);
 /** The native kernels where the platform has them (Node, when the build compiled them). */
@@ -21,6 +22,11 @@ const factories = new Map<string, () => Backend>([["wasm", () => {
   if (memoryLimit !== null) backend.setMemoryLimit(memoryLimit);
   return backend;
 }]]);
+/** Backends whose setup is asynchronous (a GPU adapter and device): opened by `await setBackend(name)`. */
+const openers = new Map<string, () => Promise<Backend>>([
+  ["webgpu", async () => new WebGpuBackend(await platform.openWebGpu())],
+]);
+const opening = new Map<string, Promise<Backend>>();
 let memoryLimit: number | null = null;
 let active: Backend | null = null;
 let fallbackReason: string | null = null;
@@ -30,6 +36,9 @@ function instantiate(name: string): Backend | undefined {
   const existing = backends.get(name);
   if (existing) return existing;
   const factory = factories.get(name);
+  if (!factory && openers.has(name)) {
+    throw new Error(`backend "${name}" is set up asynchronously: \`await zd.setBackend("${name}")\` first`);
+  }
   if (!factory) return undefined;
   const backend = factory();
   backends.set(name, backend);
@@ -70,15 +79,37 @@ export function registerBackend(backend: Backend): void {
 
 /**
  * Selects the backend new tensors are created on: "native" (the default in Node where the native kernels
- * were built), "wasm" (the default elsewhere) or "js" (the reference).
+ * were built), "wasm" (the default elsewhere), "js" (the reference) or "webgpu". The CPU backends switch
+ * at once (the returned promise is already settled); "webgpu" requests an adapter and a device the first
+ * time, so await it: it rejects with the reason and what to try when there is no adapter.
+ * @example
+ * await zd.setBackend("webgpu");   // zd.getBackend() === "webgpu" from here on
  */
-export function setBackend(name: string): void {
+export function setBackend(name: string): Promise<void> {
+  const opener = openers.get(name);
+  if (opener && !backends.has(name)) {
+    let pending = opening.get(name);
+    if (!pending) {
+      pending = opener().then((backend) => {
+        backends.set(name, backend);
+        return backend;
+      }, (error: unknown) => {
+        opening.delete(name);
+        throw error;
+      });
+      opening.set(name, pending);
+    }
+    return pending.then((backend) => {
+      active = backend;
+    });
+  }
   const backend = instantiate(name);
   if (!backend) {
     throw new Error(`setBackend: unknown backend "${name}"; available: ${[...new Set([...backends.keys(),
-      ...factories.keys()])].join(", ")}`);
+      ...factories.keys(), ...openers.keys()])].join(", ")}`);
   }
   active = backend;
+  return Promise.resolve();
 }
 
 /** Name of the active backend. */

@@ -114,6 +114,8 @@ export const platform: Platform = {
   // a corrupt or hostile stream fails at the limit instead of exhausting memory
   readSafetensorsFile,
   loadNativeKernels: loadNativeAddon,
+  // loaded only when asked for: the worker imports the optional "webgpu" package
+  openWebGpu: async () => (await import("./webgpu-executor.js")).nodeWebGpuExecutor(),
   checkpoints: {
     write: writeCheckpointDir, remove: removeCheckpointDir, list: listCheckpoints, read: readCheckpoint,
   },

@@ -2,6 +2,8 @@
  * The browser implementation of `#platform` (types.ts): Web Workers, `navigator`, the console. There
  * are no files: the methods that need them throw an error that says what to pass instead.
  */
+import { directExecutor, openDevice } from "../backend/webgpu/device.js";
+import type { Gpu } from "../backend/webgpu/gpu-types.js";
 import type { WorkerInit } from "../backend/wasm/worker-protocol.js";
 import type { Platform, PoolWorker, TextSink, WorkerScript } from "./types.js";
 
@@ -35,6 +37,11 @@ const consoleSink: TextSink = {
 };
 
 export const platform: Platform = {
+  async openWebGpu() {
+    const gpu = (globalThis.navigator as { gpu?: Gpu } | undefined)?.gpu;
+    const { device, adapter } = await openDevice(gpu, "browser");
+    return directExecutor(device, adapter);
+  },
   name: "browser",
   // Chromium throws on Atomics.wait on a page's main thread (the one with a document); workers may block
   canBlock: scope.document === undefined,

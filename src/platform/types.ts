@@ -4,6 +4,7 @@
  * worker_threads, V8 hooks), browsers and bundlers with the `browser` condition to
  * src/platform/browser.ts, so nothing the core reaches imports a Node built-in in a browser build.
  */
+import type { GpuExecutor } from "../backend/webgpu/protocol.js";
 import type { WorkerInit } from "../backend/wasm/worker-protocol.js";
 import type { SafetensorsContents } from "../io/safetensors-format.js";
 import type { NativeLoad } from "../backend/native/addon.js";
@@ -71,6 +72,8 @@ export interface Platform {
   collectionHooks(): CollectionHooks;
   /** The native kernels (Node, where the build compiled them), or why there are none; missing elsewhere. */
   loadNativeKernels?(): NativeLoad;
+  /** A handle on a WebGPU device (Node: a worker thread with Dawn; browsers: navigator.gpu), or throws why not. */
+  openWebGpu(): Promise<GpuExecutor>;
   /** An environment variable, or undefined (browsers have none). */
   env(name: string): string | undefined;
   /** The host's diagnostic stream: stderr in Node, the console in a browser. */
