@@ -38,6 +38,19 @@ fn pow_(a: f32, b: f32) -> f32 {
   let odd = abs(b % 2.0) == 1.0;
   return select(m, -m, odd);
 }
+// sin and cos to about 1 ulp on moderate arguments (GPU built-ins may be off by 2^-11): quadrant by
+// Cody-Waite reduction with pi/2 in two parts, then Taylor polynomials on [-pi/4, pi/4]
+fn sinPoly(r: f32) -> f32 { let s = r * r; return r + r * s * (-0.16666667 + s * (0.008333333 + s * (-0.0001984127 + s * 2.7557319e-6))); }
+fn cosPoly(r: f32) -> f32 { let s = r * r; return 1.0 - 0.5 * s + s * s * (0.041666668 + s * (-0.0013888889 + s * (2.4801587e-5 - s * 2.7557319e-7))); }
+fn trig_(x: f32, shift: i32) -> f32 {
+  let q = round(x * 0.63661975);
+  let r = (x - q * 1.5707963705062866) + q * 4.371139e-8;
+  let k = (i32(q) + shift) & 3;
+  if (k == 0) { return sinPoly(r); }
+  if (k == 1) { return cosPoly(r); }
+  if (k == 2) { return -sinPoly(r); }
+  return -cosPoly(r);
+}
 fn sign_(x: f32) -> f32 { if (isnan_(x)) { return x; } return select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0); }
 fn softplus_(x: f32, beta: f32, threshold: f32) -> f32 {
   let bx = beta * x; if (bx > threshold) { return x; }
@@ -62,8 +75,8 @@ function unaryExpression(op: UnaryOp): string {
     case "relu": return "select(select(0.0, x, isnan_(x)), x, x > 0.0)";
     case "sigmoid": return "sigmoid_(x)";
     case "tanh": return "tanh_(x)";
-    case "sin": return "sin(x)";
-    case "cos": return "cos(x)";
+    case "sin": return "trig_(x, 0)";
+    case "cos": return "trig_(x, 1)";
     case "erf": return "erf_(x)";
     case "floor": return "floor(x)";
     case "ceil": return "ceil(x)";

@@ -23,20 +23,20 @@ var<workgroup> part: array<f32, ${WG}>;
 /** Params: rows, cols, x offset, log (0 or 1). Bindings: out, x. */
 export function softmaxSource(): string {
   return prelude() + bindings([["O", "f32", true], ["X", "f32", false]]) + rowMain(`
-  let from = P[2] + row * cols; let to = row * cols;
+  let first = P[2] + row * cols; let to = row * cols;
   var m = -inf_();
-  for (var j = i32(l); j < cols; j += ${WG}) { let v = X[from + j]; if (isnan_(v) || v > m) { m = v; } }
+  for (var j = i32(l); j < cols; j += ${WG}) { let v = X[first + j]; if (isnan_(v) || v > m) { m = v; } }
   part[l] = m;${rowTree("select(select(b, a, a > b), a, isnan_(a))")}
   var mx = part[0];
   if (abs(mx) == inf_()) { mx = 0.0; }
   workgroupBarrier();
   var s = 0.0;
-  for (var j = i32(l); j < cols; j += ${WG}) { s += exp(X[from + j] - mx); }
+  for (var j = i32(l); j < cols; j += ${WG}) { s += exp(X[first + j] - mx); }
   part[l] = s;${rowTree("a + b")}
   let total = part[0];
   for (var j = i32(l); j < cols; j += ${WG}) {
-    if (P[3] != 0) { O[to + j] = (X[from + j] - mx) - log(total); }
-    else { O[to + j] = exp(X[from + j] - mx) / total; }
+    if (P[3] != 0) { O[to + j] = (X[first + j] - mx) - log(total); }
+    else { O[to + j] = exp(X[first + j] - mx) / total; }
   }`);
 }
 

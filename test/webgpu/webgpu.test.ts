@@ -1,0 +1,33 @@
+// Runs the WebGPU test cases (test/webgpu/cases/*.cases.js) in child processes whose environment points
+// Vulkan at Chromium's SwiftShader (a CPU implementation: no GPU is needed, and none of these machines
+// has one). The variables must be set before the process starts, which is why the cases run in a child;
+// the user never sets them for the tests. Debian's chromium package provides the driver (.ci/run
+// installs it).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
+const here = dirname(fileURLToPath(import.meta.url));
+const cases = readdirSync(join(here, "cases")).filter((f) => f.endsWith(".cases.js")).sort();
+
+test("SwiftShader's Vulkan driver is installed (Debian's chromium package)", () => {
+  assert.ok(existsSync(SWIFTSHADER_ICD), `${SWIFTSHADER_ICD} is missing: apt-get install chromium`);
+});
+
+test("the WebGPU cases are there", () => {
+  assert.ok(cases.length >= 3, `found ${cases.join(", ")}`);
+});
+
+for (const file of cases) {
+  test(`webgpu (SwiftShader): ${file}`, { timeout: 300_000 }, () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD, LD_LIBRARY_PATH: "/usr/lib/chromium" };
+    delete env.NODE_TEST_CONTEXT;   // the child is a test run of its own, reporting to this one's stdout
+    const child = spawnSync(process.execPath, ["--test", "--test-reporter=dot", join(here, "cases", file)],
+      { env, encoding: "utf8", timeout: 290_000 });
+    assert.equal(child.status, 0, `${file} failed:\n${child.stdout}\n${child.stderr}`);
+  });
+}
