@@ -46,7 +46,8 @@ function fill(t: Tensor, seed: number | undefined, draw: (g: Generator) => numbe
   const g = generatorFor(seed);
   const data = new Float64Array(t.size);
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
-  return t.assign(fromFlat(data, t.shape, "float64", t.backend));
+  // drawn in double, rounded once when written in the tensor's own dtype (a backend may lack float64)
+  return t.assign(fromFlat(data, t.shape, t.dtype, t.backend));
 }
 
 /**

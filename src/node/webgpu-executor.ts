@@ -37,6 +37,12 @@ export async function nodeWebGpuExecutor(): Promise<GpuExecutor> {
     throw new Error(reply.noAdapter ? noAdapterMessage("node", reply.error ?? "") : reply.error);
   }
   worker.unref();
+  // a worker stopped in the middle of a Dawn call takes the process down: let it finish and leave
+  process.once("beforeExit", () => {
+    flush();
+    worker.ref();
+    post({ stop: true });
+  });
   let pending: GpuCommand[] = [];
   let sent = 0, reading = 0;
   const post = (request: WorkerRequest): void => worker.postMessage(request);

@@ -10,6 +10,7 @@ import { GpuRunner } from "../backend/webgpu/runner.js";
 
 export type WorkerRequest =
   | { batch: GpuCommand[] }
+  | { stop: true }
   | { read: { id: number; byteOffset: number; bytes: number }; answer: SharedArrayBuffer };
 
 const progress = new Int32Array((workerData as { progress: SharedArrayBuffer }).progress);
@@ -47,7 +48,13 @@ async function main(): Promise<void> {
     return;
   }
   const runner = new GpuRunner(opened.device);
-  port?.on("message", (request: WorkerRequest) => {
+  if (!port) return;
+  port.on("message", (request: WorkerRequest) => {
+    if ("stop" in request) {
+      // leave when the GPU is done: killed inside a Dawn call, the thread takes the process down
+      void runner.idle().then(() => port.close());
+      return;
+    }
     if ("batch" in request) {
       runner.run(request.batch);
       // counted once the GPU has done it, so the caller never runs far ahead of the device
