@@ -1,6 +1,7 @@
 import type { Backend, View } from "../backend/backend.js";
 import type { DType, TypedArray } from "./dtype.js";
-import { bytesPerElement, isFloat } from "./dtype.js";
+import { bytesPerElement, isDType, isFloat } from "./dtype.js";
+import { toBackend } from "./transfer.js";
 import { backward as runBackward, setEngineOps, type BackwardOptions, type GradFn } from "./autograd.js";
 import { Anchor, noteAllocation, StorageRef, trackTensor, untrackTensor, type Lifetime } from "./memory.js";
 import { contiguousStrides, formatShape, shapeSize } from "./shape.js";
@@ -195,7 +196,11 @@ export class Tensor {
   contiguous(): Tensor { return mv.contiguous(this); }
   /** Copies `source` (broadcast to this shape) into this tensor's storage, outside the graph. */
   assign(source: TensorLike): this { mv.assignInto(this, source); return this; }
-  to(dtype: DType): Tensor { return ew.cast(this, dtype); }
+  /**
+   * Cast to a dtype, or copy to a backend by name (outside the graph): `t.to("float64")`, `t.to("wasm")`.
+   * @example const onCpu = gpuTensor.to("wasm");
+   */
+  to(target: DType | string): Tensor { return isDType(target) ? ew.cast(this, target) : toBackend(this, target); }
   float(): Tensor { return ew.cast(this, "float32"); }
   double(): Tensor { return ew.cast(this, "float64"); }
   int(): Tensor { return ew.cast(this, "int32"); }

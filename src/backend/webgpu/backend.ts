@@ -8,9 +8,12 @@ import type { GpuStorage } from "./storage.js";
 import { f32Word, groupsFor, viewWords, wgslType } from "./wgsl-common.js";
 import { binarySource, copySource, fillSource, unarySource, whereSource } from "./wgsl-elementwise.js";
 import { argReduceSource, reduceSource } from "./wgsl-reduce.js";
-import { matmulSource, TILE } from "./wgsl-matmul.js";
+import { matmulSimpleSource, matmulSource, TILE } from "./wgsl-matmul.js";
 import { gatherSource, indexAddSource, indexSelectSource, scatterAddSource } from "./wgsl-index.js";
-import { adamStepSource, sgdStepSource, softmaxBackwardSource, softmaxSource } from "./wgsl-fused.js";
+import {
+  adamStepSource, sgdStepSource, softmaxBackwardSimpleSource, softmaxBackwardSource, softmaxSimpleSource,
+  softmaxSource,
+} from "./wgsl-fused.js";
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const contiguous = (shape: readonly number[]): number[] => {
@@ -41,8 +44,16 @@ export class WebGpuBackend implements Backend {
   /** Bound where a kernel has an optional operand that is absent (a binding cannot be left empty). */
   private readonly dummy: GpuStorage;
 
+  /**
+   * Whether kernels share work through workgroup memory and barriers (tiled GEMM, tree reductions,
+   * softmax by workgroup). Off on SwiftShader, where each barrier costs a fiber switch per invocation
+   * and the one-thread-per-output kernels run 10-50x faster; settable, so tests can check both.
+   */
+  workgroupKernels: boolean;
+
   constructor(exec: GpuExecutor) {
     this.gpu = new Launcher(exec);
+    this.workgroupKernels = !/swiftshader/i.test(exec.adapter.description);
     this.dummy = this.gpu.pool.take(4, "float32");
   }
 
@@ -152,7 +163,7 @@ export class WebGpuBackend implements Backend {
     const keptShape = kept.map((i) => x.shape[i]), nOut = size(keptShape);
     const inner = size(axes.map((i) => x.shape[i]));
     if (nOut === 0) return;
-    const perWorkgroup = inner >= 256;
+    const perWorkgroup = inner >= 256 && this.workgroupKernels;
     const params = [nOut, ...keptShape, x.offset, ...kept.map((i) => x.strides[i]), inner,
       ...axes.map((i) => x.shape[i]), 0, ...axes.map((i) => x.strides[i])];
     this.gpu.run(reduceSource(op, wgslType(s.dtype), wgslType(o.dtype), kept.length, axes.length, perWorkgroup),
@@ -178,13 +189,14 @@ export class WebGpuBackend implements Backend {
     const nd = a.shape.length, M = a.shape[nd - 2], K = a.shape[nd - 1], N = b.shape[nd - 1];
     const batchShape = a.shape.slice(0, nd - 2), batches = size(batchShape);
     if (M === 0 || N === 0 || batches === 0) return;
-    const source = matmulSource(wgslType(o.dtype), batchShape.length);
+    const tiled = this.workgroupKernels;
+    const source = (tiled ? matmulSource : matmulSimpleSource)(wgslType(o.dtype), batchShape.length);
     for (let base = 0; base < batches; base += 65535) {
       const params = [M, N, K, accumulate ? 1 : 0, base, a.offset, b.offset, a.strides[nd - 2], a.strides[nd - 1],
         b.strides[nd - 2], b.strides[nd - 1], batchShape.length, ...batchShape, ...a.strides.slice(0, nd - 2),
         ...b.strides.slice(0, nd - 2)];
-      this.gpu.run(source, o, [sa, sb], params,
-        [Math.ceil(N / TILE) * Math.ceil(M / TILE), 1, Math.min(65535, batches - base)]);
+      const x = tiled ? Math.ceil(N / TILE) * Math.ceil(M / TILE) : Math.ceil(M * N / 64);
+      this.gpu.run(source, o, [sa, sb], params, [x, 1, Math.min(65535, batches - base)]);
     }
   }
 
@@ -229,15 +241,18 @@ export class WebGpuBackend implements Backend {
     const o = this.gpu.own(out, "softmax"), s = this.gpu.own(x.storage, "softmax");
     if (rows * cols === 0) return;
     wgslType(s.dtype);
-    this.gpu.run(softmaxSource(), o, [s], [rows, cols, x.offset, log ? 1 : 0], groupsFor(rows, 1));
+    const tiled = this.workgroupKernels;
+    this.gpu.run(tiled ? softmaxSource() : softmaxSimpleSource(), o, [s], [rows, cols, x.offset, log ? 1 : 0],
+      groupsFor(rows, tiled ? 1 : undefined));
   }
 
   softmaxBackward(y: View, g: View, rows: number, cols: number, out: Storage, log: boolean): void {
     const o = this.gpu.own(out, "softmaxBackward"), sy = this.gpu.own(y.storage, "softmaxBackward");
     const sg = this.gpu.own(g.storage, "softmaxBackward");
     if (rows * cols === 0) return;
-    this.gpu.run(softmaxBackwardSource(), o, [sy, sg], [rows, cols, y.offset, g.offset, log ? 1 : 0],
-      groupsFor(rows, 1));
+    const tiled = this.workgroupKernels;
+    this.gpu.run(tiled ? softmaxBackwardSource() : softmaxBackwardSimpleSource(), o, [sy, sg],
+      [rows, cols, y.offset, g.offset, log ? 1 : 0], groupsFor(rows, tiled ? 1 : undefined));
   }
 
   sgdStep(p: Storage, g: Storage, buf: Storage | null, n: number, o: SgdStepOptions): void {

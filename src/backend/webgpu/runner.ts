@@ -36,14 +36,15 @@ export class GpuRunner {
     try {
       this.uploadParams(batch);
       let paramOffset = 0;
+      const doomed: number[] = [];
       for (const c of batch) {
         switch (c.t) {
           case "alloc":
             this.buffers.set(c.id, this.device.createBuffer({ size: c.bytes, usage: STORAGE_USAGE }));
             break;
           case "destroy":
-            this.buffers.get(c.id)?.destroy();
-            this.buffers.delete(c.id);
+            // after the submit below: the batch's earlier commands may still use it
+            doomed.push(c.id);
             break;
           case "write":
             this.submit();
@@ -61,6 +62,10 @@ export class GpuRunner {
         }
       }
       this.submit();
+      for (const id of doomed) {
+        this.buffers.get(id)?.destroy();
+        this.buffers.delete(id);
+      }
     } catch (error) {
       this.fail(error instanceof Error ? error.message : String(error));
       this.pass = null;

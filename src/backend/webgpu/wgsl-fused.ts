@@ -106,3 +106,29 @@ export function adamStepSource(): string {
   let denom = sqrt(second) / pf(8) + pf(9);
   Pm[i] = value - (m * pf(7)) / denom;`);
 }
+
+/** Softmax with a thread per row and no barriers (see matmulSimpleSource). Same params and bindings. */
+export function softmaxSimpleSource(): string {
+  return prelude() + bindings([["O", "f32", true], ["X", "f32", false]]) + stepMain(`
+  let cols = P[1]; let first = P[2] + i * cols; let to = i * cols;
+  var m = -inf_();
+  for (var j = 0; j < cols; j++) { let v = X[first + j]; if (isnan_(v) || v > m) { m = v; } }
+  if (abs(m) == inf_()) { m = 0.0; }
+  var s = 0.0;
+  for (var j = 0; j < cols; j++) { s += exp(X[first + j] - m); }
+  for (var j = 0; j < cols; j++) {
+    if (P[3] != 0) { O[to + j] = (X[first + j] - m) - log(s); } else { O[to + j] = exp(X[first + j] - m) / s; }
+  }`);
+}
+
+/** The adjoint with a thread per row. Same params and bindings as softmaxBackwardSource. */
+export function softmaxBackwardSimpleSource(): string {
+  return prelude() + bindings([["O", "f32", true], ["Y", "f32", false], ["G", "f32", false]]) + stepMain(`
+  let cols = P[1]; let py = P[2] + i * cols; let pg = P[3] + i * cols; let to = i * cols;
+  let lg = P[4] != 0;
+  var s = 0.0;
+  for (var j = 0; j < cols; j++) { s += select(G[pg + j] * Y[py + j], G[pg + j], lg); }
+  for (var j = 0; j < cols; j++) {
+    if (lg) { O[to + j] = G[pg + j] - exp(Y[py + j]) * s; } else { O[to + j] = Y[py + j] * (G[pg + j] - s); }
+  }`);
+}

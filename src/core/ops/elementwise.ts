@@ -1,3 +1,4 @@
+import { checkSameBackend } from "../transfer.js";
 import type { BinaryOp, UnaryOp, View } from "../../backend/backend.js";
 import { attach } from "../autograd.js";
 import { scalarFor } from "../creation.js";
@@ -40,6 +41,7 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 /** Broadcasts both operands to one shape (as stride-0 views) and runs one binary kernel. */
 function binary(op: BinaryOp, ta: Tensor, tb: Tensor, dtype: DType): Tensor {
+  if (ta.backend !== tb.backend) checkSameBackend(op, ta, tb);
   const shape = shapesEqual(ta.shape, tb.shape) ? ta.shape : broadcastShapes(op, ta.shape, tb.shape);
   const out = Tensor._empty(shape, dtype, ta.backend);
   ta.backend.binary(op, broadcastView(ta, shape), broadcastView(tb, shape), out._ref.storage);
@@ -125,6 +127,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor("where", condition, "condition");
   const ta = toTensor("where", a, b instanceof Tensor ? b : condition);
   const tb = toTensor("where", b, ta);
+  checkSameBackend("where", condition, ta, tb);
   const shape = broadcastShapes("where", broadcastShapes("where", condition.shape, ta.shape), tb.shape);
   const out = Tensor._empty(shape, promoteTypes(ta.dtype, tb.dtype), condition.backend);
   condition.backend.where(broadcastView(condition, shape), broadcastView(ta, shape), broadcastView(tb, shape),
