@@ -92,3 +92,22 @@ test("float64 is refused on webgpu, naming what to use instead", () => {
   assert.throws(() => zd.tensor([1, 2]).to("float64"), /float64 is not supported.*float32/);
   assert.throws(() => zd.zeros([2], { dtype: "float64" }), /float64 is not supported/);
 });
+
+test("the workgroup kernels (tiled GEMM, tree reductions, softmax by workgroup) match the reference", () => {
+  // SwiftShader gets the one-thread-per-output kernels by default; the tiled ones are for real GPUs
+  const backend = zd.tensor([0]).backend as zd.Backend & { workgroupKernels: boolean };
+  assert.equal(backend.workgroupKernels, false, "SwiftShader runs the kernels without barriers");
+  const cases = (): number[][] => {
+    const a = zd.randn([2, 70, 33], { seed: 1 }), b = zd.randn([2, 33, 65], { seed: 2 });
+    const c = zd.randn([65, 70], { seed: 3 }), x = zd.randn([3, 600], { seed: 4 });
+    return [a.matmul(b), c.T.matmul(c.slice(1, 0, 9)), x.sum(1), x.max(1), x.softmax(1), x.logSoftmax(1),
+      x.T.sum(0)].map((t) => [...t.dataSync()]);
+  };
+  const expected = onBackend("js", cases);
+  backend.workgroupKernels = true;
+  try {
+    cases().forEach((values, k) => assertClose(values, expected[k], { rtol: 1e-4, atol: 1e-4, label: `case ${k}` }));
+  } finally {
+    backend.workgroupKernels = false;
+  }
+});

@@ -25,10 +25,10 @@ test("the digits MLP trains to at least 0.96 test accuracy on webgpu", async () 
 });
 
 test("a training loop that never disposes keeps GPU memory flat", () => {
-  // 150 steps, not 10,000: SwiftShader (a CPU emulation, on shared cores) takes about 0.2 s a step even
+  // 100 steps, not 10,000: SwiftShader (a CPU emulation, on shared cores) takes about 0.2 s a step even
   // here. Each step leaves about 3 MiB of garbage, so the collector's 64 MiB budget passes every 25 steps
-  // or so: the loop sees about six collections, and the second half must not hold more than the first.
-  const steps = 150, n = 65_536;
+  // or so: the loop sees about four collections, and the second half must not hold more than the first.
+  const steps = 100, n = 65_536;
   const w = zd.zeros([n]).requiresGrad_(), x = zd.randn([n], { seed: 1 }), target = x.mul(3).add(1);
   const b = zd.zeros([1]).requiresGrad_();
   const optimizer = new optim.SGD([w, b], { lr: 0.5 });
