@@ -200,7 +200,9 @@ export class Tensor {
    * Cast to a dtype, or copy to a backend by name (outside the graph): `t.to("float64")`, `t.to("wasm")`.
    * @example const onCpu = gpuTensor.to("wasm");
    */
-  to(target: DType | string): Tensor { return isDType(target) ? ew.cast(this, target) : toBackend(this, target); }
+  to(target: DType | string): Tensor {
+    return isDType(target) ? ew.cast(this, target) : toBackend(this, target);
+  }
   float(): Tensor { return ew.cast(this, "float32"); }
   double(): Tensor { return ew.cast(this, "float64"); }
   int(): Tensor { return ew.cast(this, "int32"); }

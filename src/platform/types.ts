@@ -72,7 +72,8 @@ export interface Platform {
   collectionHooks(): CollectionHooks;
   /** The native kernels (Node, where the build compiled them), or why there are none; missing elsewhere. */
   loadNativeKernels?(): NativeLoad;
-  /** A handle on a WebGPU device (Node: a worker thread with Dawn; browsers: navigator.gpu), or throws why not. */
+  /** A handle on a WebGPU device (Node: a worker thread with Dawn; browsers: navigator.gpu),
+    or throws why not. */
   openWebGpu(): Promise<GpuExecutor>;
   /** An environment variable, or undefined (browsers have none). */
   env(name: string): string | undefined;

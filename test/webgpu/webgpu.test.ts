@@ -24,7 +24,8 @@ test("the WebGPU cases are there", () => {
 
 for (const file of cases) {
   test(`webgpu (SwiftShader): ${file}`, { timeout: 300_000 }, () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD, LD_LIBRARY_PATH: "/usr/lib/chromium" };
+    const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD,
+      LD_LIBRARY_PATH: "/usr/lib/chromium" };
     delete env.NODE_TEST_CONTEXT;   // the child is a test run of its own, reporting to this one's stdout
     const child = spawnSync(process.execPath, ["--test", "--test-reporter=dot", join(here, "cases", file)],
       { env, encoding: "utf8", timeout: 290_000 });

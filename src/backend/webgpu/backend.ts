@@ -75,7 +75,8 @@ export class WebGpuBackend implements Backend {
   write(storage: Storage, data: ArrayLike<number>, offset = 0): void {
     const s = this.gpu.own(storage, "write");
     if (offset + data.length > s.size) {
-      throw new Error(`webgpu backend: write of ${data.length} elements at ${offset} overruns a storage of ${s.size}`);
+      throw new Error(`webgpu backend: write of ${data.length} elements at ${offset} overruns a storage ` +
+        `of ${s.size}`);
     }
     if (data.length === 0) return;
     const copy = s.dtype === "int32" ? new Int32Array(data) : new Float32Array(data);
@@ -166,7 +167,8 @@ export class WebGpuBackend implements Backend {
     const perWorkgroup = inner >= 256 && this.workgroupKernels;
     const params = [nOut, ...keptShape, x.offset, ...kept.map((i) => x.strides[i]), inner,
       ...axes.map((i) => x.shape[i]), 0, ...axes.map((i) => x.strides[i])];
-    this.gpu.run(reduceSource(op, wgslType(s.dtype), wgslType(o.dtype), kept.length, axes.length, perWorkgroup),
+    this.gpu.run(reduceSource(op, wgslType(s.dtype), wgslType(o.dtype), kept.length, axes.length,
+      perWorkgroup),
       o, [s], params, groupsFor(nOut, perWorkgroup ? 1 : undefined));
   }
 
@@ -184,7 +186,8 @@ export class WebGpuBackend implements Backend {
     const o = this.gpu.own(out, "matmul"), sa = this.gpu.own(a.storage, "matmul");
     const sb = this.gpu.own(b.storage, "matmul");
     if (sa.dtype !== o.dtype || sb.dtype !== o.dtype) {
-      throw new Error(`matmul: webgpu multiplies operands of one dtype, got ${sa.dtype} x ${sb.dtype} -> ${o.dtype}`);
+      throw new Error(`matmul: webgpu multiplies operands of one dtype,
+        got ${sa.dtype} x ${sb.dtype} -> ${o.dtype}`);
     }
     const nd = a.shape.length, M = a.shape[nd - 2], K = a.shape[nd - 1], N = b.shape[nd - 1];
     const batchShape = a.shape.slice(0, nd - 2), batches = size(batchShape);
@@ -192,7 +195,8 @@ export class WebGpuBackend implements Backend {
     const tiled = this.workgroupKernels;
     const source = (tiled ? matmulSource : matmulSimpleSource)(wgslType(o.dtype), batchShape.length);
     for (let base = 0; base < batches; base += 65535) {
-      const params = [M, N, K, accumulate ? 1 : 0, base, a.offset, b.offset, a.strides[nd - 2], a.strides[nd - 1],
+      const params = [M, N, K, accumulate ? 1 : 0, base, a.offset, b.offset, a.strides[nd - 2],
+        a.strides[nd - 1],
         b.strides[nd - 2], b.strides[nd - 1], batchShape.length, ...batchShape, ...a.strides.slice(0, nd - 2),
         ...b.strides.slice(0, nd - 2)];
       const x = tiled ? Math.ceil(N / TILE) * Math.ceil(M / TILE) : Math.ceil(M * N / 64);
@@ -215,7 +219,8 @@ export class WebGpuBackend implements Backend {
     const n = size(index.shape);
     if (n === 0) return;
     this.gpu.run(scatterAddSource(wgslType(o.dtype), index.shape.length), o, [s, i],
-      [n, ...viewWords(index.shape, index, src, { offset: 0, strides: contiguous(outShape) }), dim], groupsFor(n));
+      [n, ...viewWords(index.shape, index, src, { offset: 0, strides: contiguous(outShape) }), dim],
+        groupsFor(n));
   }
 
   indexSelect(x: View, dim: number, index: View, out: Storage): void {
@@ -264,7 +269,8 @@ export class WebGpuBackend implements Backend {
     const flags = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (useMomentum ? 4 : 0) |
       (o.first ? 8 : 0) | (o.nesterov ? 16 : 0);
     if (n === 0) return;
-    this.gpu.run(sgdStepSource(), sp, [sg, sb], [n, f32Word(o.lr), f32Word(o.weightDecay), f32Word(o.momentum),
+    this.gpu.run(sgdStepSource(), sp, [sg, sb], [n, f32Word(o.lr), f32Word(o.weightDecay),
+      f32Word(o.momentum),
       f32Word(1 - o.dampening), flags], groupsFor(n));
   }
 
@@ -275,7 +281,8 @@ export class WebGpuBackend implements Backend {
     const own = (s: Storage): GpuStorage => this.gpu.own(s, "adamStep");
     const x = o.amsgrad ? own(maxExpAvgSq as Storage) : this.dummy;
     const s = adamScalars(o);
-    const flags = (o.maximize ? 1 : 0) | (o.decoupled ? 2 : 0) | (!o.decoupled && o.weightDecay !== 0 ? 4 : 0) |
+    const flags = (o.maximize ? 1 : 0) | (o.decoupled ? 2 : 0) | (!o.decoupled &&
+      o.weightDecay !== 0 ? 4 : 0) |
       (o.amsgrad ? 8 : 0);
     if (n === 0) return;
     this.gpu.run(adamStepSource(), own(p), [own(g), own(expAvg), own(expAvgSq), x], [n, f32Word(o.beta1),

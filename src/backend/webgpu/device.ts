@@ -8,7 +8,8 @@ const RAISED_LIMITS = ["maxStorageBufferBindingSize", "maxBufferSize", "maxCompu
 /** Requests an adapter and a device from `gpu`, or throws saying why there is none and what to try. */
 export async function openDevice(gpu: Gpu | undefined, where: "node" | "browser"):
   Promise<{ device: GpuDevice; adapter: GpuAdapterSummary }> {
-  if (!gpu) throw new Error(noAdapterMessage(where, where === "node" ? "no GPU object" : "navigator.gpu is missing"));
+  if (!gpu) throw new Error(noAdapterMessage(where,
+    where === "node" ? "no GPU object" : "navigator.gpu is missing"));
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) throw new Error(noAdapterMessage(where, "requestAdapter() returned null"));
   const requiredLimits: Record<string, number> = {};

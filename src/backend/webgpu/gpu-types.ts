@@ -24,7 +24,8 @@ export interface GpuComputePass {
 
 export interface GpuCommandEncoder {
   beginComputePass(): GpuComputePass;
-  copyBufferToBuffer(src: GpuBuffer, srcOffset: number, dst: GpuBuffer, dstOffset: number, size: number): void;
+  copyBufferToBuffer(src: GpuBuffer, srcOffset: number, dst: GpuBuffer, dstOffset: number,
+    size: number): void;
   finish(): unknown;
 }
 

@@ -35,7 +35,8 @@ export class Launcher {
     const ids = inputs.map((s) => {
       if (s.id !== out.id) return s.id;
       const temp = this.pool.take(s.capacity / 4, s.dtype);
-      this.exec.enqueue({ t: "copy", src: s.id, srcOffset: 0, dst: temp.id, dstOffset: 0, bytes: s.capacity });
+      this.exec.enqueue({ t: "copy", src: s.id, srcOffset: 0, dst: temp.id, dstOffset: 0,
+        bytes: s.capacity });
       temps.push(temp);
       return temp.id;
     });

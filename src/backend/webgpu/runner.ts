@@ -128,7 +128,8 @@ export class GpuRunner {
     if (!pipeline) {
       if (c.source === undefined) throw new Error(`webgpu runner: shader ${c.shader} was never sent`);
       const module = this.device.createShaderModule({ code: c.source });
-      pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module,
+        entryPoint: "main" } });
       this.pipelines.set(c.shader, pipeline);
     }
     const entries = [{ binding: 0, resource: { buffer: this.params as GpuBuffer, offset: paramOffset,

@@ -67,7 +67,8 @@ export function f32Word(x: number): number {
 }
 
 /** Shape words then view words (offset, strides) for views over one shape. */
-export function viewWords(shape: readonly number[], ...views: { offset: number; strides: readonly number[] }[]):
+export function viewWords(shape: readonly number[], ...views: { offset: number;
+  strides: readonly number[] }[]):
   number[] {
   const words = [...shape];
   for (const v of views) words.push(v.offset, ...v.strides);

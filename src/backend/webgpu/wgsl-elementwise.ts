@@ -5,7 +5,8 @@ import { bindings, convert, prelude, WG, type WgslType } from "./wgsl-common.js"
 
 /** f32 helpers with the reference backend's edge cases (NaN propagation, PyTorch's thresholds). */
 const MATH = `
-fn sigmoid_(x: f32) -> f32 { if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); } let e = exp(x); return e / (1.0 + e); }
+fn sigmoid_(x: f32) -> f32 { if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); } let e = exp(x);
+  return e / (1.0 + e); }
 // log(1+x) and exp(x)-1 without cancellation (Goldberg's and Kahan's tricks)
 fn log1p_(x: f32) -> f32 { let u = 1.0 + x; if (u == 1.0) { return x; } return log(u) * x / (u - 1.0); }
 fn expm1_(x: f32) -> f32 {
@@ -40,8 +41,10 @@ fn pow_(a: f32, b: f32) -> f32 {
 }
 // sin and cos to about 1 ulp on moderate arguments (GPU built-ins may be off by 2^-11): quadrant by
 // Cody-Waite reduction with pi/2 in two parts, then Taylor polynomials on [-pi/4, pi/4]
-fn sinPoly(r: f32) -> f32 { let s = r * r; return r + r * s * (-0.16666667 + s * (0.008333333 + s * (-0.0001984127 + s * 2.7557319e-6))); }
-fn cosPoly(r: f32) -> f32 { let s = r * r; return 1.0 - 0.5 * s + s * s * (0.041666668 + s * (-0.0013888889 + s * (2.4801587e-5 - s * 2.7557319e-7))); }
+fn sinPoly(r: f32) -> f32 { let s = r * r; return r + r * s * (-0.16666667 + s * (0.008333333 +
+  s * (-0.0001984127 + s * 2.7557319e-6))); }
+fn cosPoly(r: f32) -> f32 { let s = r * r; return 1.0 - 0.5 * s + s * s * (0.041666668 +
+  s * (-0.0013888889 + s * (2.4801587e-5 - s * 2.7557319e-7))); }
 fn trig_(x: f32, shift: i32) -> f32 {
   let q = round(x * 0.63661975);
   let r = (x - q * 1.5707963705062866) + q * 4.371139e-8;
@@ -51,7 +54,8 @@ fn trig_(x: f32, shift: i32) -> f32 {
   if (k == 2) { return -sinPoly(r); }
   return -cosPoly(r);
 }
-fn sign_(x: f32) -> f32 { if (isnan_(x)) { return x; } return select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0); }
+fn sign_(x: f32) -> f32 { if (isnan_(x)) { return x; } return select(select(0.0, -1.0, x < 0.0), 1.0,
+  x > 0.0); }
 fn softplus_(x: f32, beta: f32, threshold: f32) -> f32 {
   let bx = beta * x; if (bx > threshold) { return x; }
   return (max(bx, 0.0) + log1p_(exp(-abs(bx)))) / beta;
@@ -109,7 +113,8 @@ function binaryExpression(op: BinaryOp, t: WgslType): string {
   }
 }
 
-const INT_SAFE = new Set<BinaryOp>(["add", "sub", "mul", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge"]);
+const INT_SAFE = new Set<BinaryOp>(["add", "sub", "mul", "maximum", "minimum", "eq", "ne", "lt", "le",
+  "gt", "ge"]);
 
 const main = (body: string): string => `
 @compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) g: vec3u,
@@ -141,7 +146,8 @@ export function binarySource(op: BinaryOp, a: WgslType, b: WgslType, out: WgslTy
 export function whereSource(c: WgslType, a: WgslType, b: WgslType, out: WgslType, nd: number): string {
   const zero = c === "f32" ? "0.0" : "0";
   return prelude() + bindings([["O", out, true], ["C", c, false], ["A", a, false], ["B", b, false]]) + main(`
-  if (C[at(i, 1, ${nd}, ${1 + nd})] != ${zero}) { O[i] = ${convert(`A[at(i, 1, ${nd}, ${2 + 2 * nd})]`, a, out)}; }
+  if (C[at(i, 1, ${nd}, ${1 + nd})] != ${zero}) { O[i] = ${convert(`A[at(i, 1, ${nd}, ${2 + 2 * nd})]`,
+    a, out)}; }
   else { O[i] = ${convert(`B[at(i, 1, ${nd}, ${3 + 3 * nd})]`, b, out)}; }`);
 }
 

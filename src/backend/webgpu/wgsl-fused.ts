@@ -117,7 +117,8 @@ export function softmaxSimpleSource(): string {
   var s = 0.0;
   for (var j = 0; j < cols; j++) { s += exp(X[first + j] - m); }
   for (var j = 0; j < cols; j++) {
-    if (P[3] != 0) { O[to + j] = (X[first + j] - m) - log(s); } else { O[to + j] = exp(X[first + j] - m) / s; }
+    if (P[3] != 0) { O[to + j] = (X[first + j] - m) - log(s); } else { O[to + j] = exp(X[first +
+      j] - m) / s; }
   }`);
 }
 

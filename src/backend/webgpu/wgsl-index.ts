@@ -47,7 +47,8 @@ function coords(nd: number, views: number[]): string {
 /** gather: params n, index shape[nd], index view, x view (x's strides), dim. */
 export function gatherSource(x: WgslType, nd: number): string {
   const iv = 1 + nd, xv = 2 + 2 * nd, dim = 3 + 3 * nd;
-  return prelude() + `const DIM = ${dim};\n` + bindings([["O", x, true], ["X", x, false], ["I", "i32", false]]) +
+  return prelude() + `const DIM = ${dim};\n` + bindings([["O", x, true], ["X", x, false], ["I", "i32",
+    false]]) +
     main(`${coords(nd, [iv, xv])}
   let j = I[o0];
   O[i] = X[o1 + (j - cdim) * P[${xv} + 1 + P[DIM]]];`);
@@ -66,7 +67,8 @@ export function scatterAddSource(t: WgslType, nd: number): string {
 /** indexSelect: params n, out shape[nd], x view, dim, index offset, index stride. */
 export function indexSelectSource(x: WgslType, nd: number): string {
   const xv = 1 + nd, dim = 2 + 2 * nd;
-  return prelude() + `const DIM = ${dim};\n` + bindings([["O", x, true], ["X", x, false], ["I", "i32", false]]) +
+  return prelude() + `const DIM = ${dim};\n` + bindings([["O", x, true], ["X", x, false], ["I", "i32",
+    false]]) +
     main(`${coords(nd, [xv])}
   let j = I[P[DIM + 1] + cdim * P[DIM + 2]];
   O[i] = X[o0 + (j - cdim) * P[${xv} + 1 + P[DIM]]];`);

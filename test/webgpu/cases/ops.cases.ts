@@ -106,7 +106,8 @@ test("the workgroup kernels (tiled GEMM, tree reductions, softmax by workgroup) 
   const expected = onBackend("js", cases);
   backend.workgroupKernels = true;
   try {
-    cases().forEach((values, k) => assertClose(values, expected[k], { rtol: 1e-4, atol: 1e-4, label: `case ${k}` }));
+    cases().forEach((values, k) => assertClose(values, expected[k], { rtol: 1e-4, atol: 1e-4,
+      label: `case ${k}` }));
   } finally {
     backend.workgroupKernels = false;
   }
