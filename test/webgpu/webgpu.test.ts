@@ -19,7 +19,7 @@ test("SwiftShader's Vulkan driver is installed (Debian's chromium package)", () 
 });
 
 test("the WebGPU cases are there", () => {
-  assert.ok(cases.length >= 2, `found ${cases.join(", ")}`);
+  assert.ok(cases.length >= 3, `found ${cases.join(", ")}`);
 });
 
 for (const file of cases) {
