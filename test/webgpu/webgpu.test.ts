@@ -25,7 +25,7 @@ test("the WebGPU cases are there", () => {
 for (const file of cases) {
   test(`webgpu (SwiftShader): ${file}`, { timeout: 300_000 }, () => {
     const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD,
-      LD_LIBRARY_PATH: "/usr/lib/chromium" };
+      LD_LIBRARY_PATH: "/usr/lib/chromium", ZENDL_WEBGPU_CHILD: "1" };
     delete env.NODE_TEST_CONTEXT;   // the child is a test run of its own, reporting to this one's stdout
     const child = spawnSync(process.execPath, ["--test", "--test-reporter=dot", join(here, "cases", file)],
       { env, encoding: "utf8", timeout: 290_000 });
