@@ -22,6 +22,19 @@ test("the WebGPU cases are there", () => {
   assert.ok(cases.length >= 3, `found ${cases.join(", ")}`);
 });
 
+test("no adapter: setBackend('webgpu') rejects saying why and what to try; the CPU backend stays", () => {
+  const script = `import * as zd from ${JSON.stringify(join(here, "../../src/index.js"))};
+    try { await zd.setBackend("webgpu"); console.log("opened"); }
+    catch (error) { console.log(zd.getBackend() + "|" + error.message); }`;
+  const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: "/nonexistent/no-driver.json" };
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script],
+    { env, encoding: "utf8", timeout: 60_000 });
+  const [backend, message] = child.stdout.trim().split("\n").at(-1)?.split("|") ?? [];
+  assert.match(message ?? "", /no WebGPU adapter \(requestAdapter\(\) returned null\).*VK_ICD_FILENAMES/,
+    child.stdout + child.stderr);
+  assert.notEqual(backend, "webgpu");
+});
+
 for (const file of cases) {
   test(`webgpu (SwiftShader): ${file}`, { timeout: 300_000 }, () => {
     const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD,
