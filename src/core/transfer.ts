@@ -3,13 +3,14 @@ import { fromFlat } from "./creation.js";
 import type { Tensor } from "./tensor.js";
 
 /**
- * Throws when the tensors of one op live on different backends (a kernel can only read its own
- * storages), naming both and the way out.
+ * Throws when the tensors of one op live on backends whose kernels cannot read each other's storages,
+ * naming both and the way out. The CPU backends' kernels read one another's memory (the wasm backend
+ * runs the reference kernel on JS storages), so only a GPU storage on one side is an error.
  */
 export function checkSameBackend(op: string, ...tensors: Tensor[]): void {
   const first = tensors[0].backend;
   for (const t of tensors) {
-    if (t.backend !== first) {
+    if (t.backend !== first && (onGpu(t) || onGpu(tensors[0]))) {
       throw new Error(`${op}: tensors on different backends ("${first.name}" and "${t.backend.name}"); ` +
         `move one with t.to("${first.name}") or t.to("${t.backend.name}")`);
     }
@@ -31,4 +32,8 @@ export function toBackend(t: Tensor, name: string): Tensor {
   }
   if (target === t.backend) return t;
   return fromFlat(t.dataSync(), t.shape, t.dtype, target);
+}
+
+function onGpu(t: Tensor): boolean {
+  return t._ref.storage.backend === "webgpu";
 }

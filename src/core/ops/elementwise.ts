@@ -127,7 +127,9 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor("where", condition, "condition");
   const ta = toTensor("where", a, b instanceof Tensor ? b : condition);
   const tb = toTensor("where", b, ta);
-  checkSameBackend("where", condition, ta, tb);
+  if (ta.backend !== condition.backend || tb.backend !== condition.backend) {
+    checkSameBackend("where", condition, ta, tb);
+  }
   const shape = broadcastShapes("where", broadcastShapes("where", condition.shape, ta.shape), tb.shape);
   const out = Tensor._empty(shape, promoteTypes(ta.dtype, tb.dtype), condition.backend);
   condition.backend.where(broadcastView(condition, shape), broadcastView(ta, shape), broadcastView(tb, shape),

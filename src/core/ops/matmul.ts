@@ -8,7 +8,7 @@ import { expand, squeeze, transpose, unsqueeze } from "./movement.js";
 
 /** GEMM over equal batch shapes; transposed operands are strided views, never copies. */
 function batchedMatmul(a: Tensor, b: Tensor): Tensor {
-  checkSameBackend("matmul", a, b);
+  if (a.backend !== b.backend) checkSameBackend("matmul", a, b);
   const nd = a.ndim;
   const out = Tensor._empty([...a.shape.slice(0, nd - 1), b.shape[nd - 1]], a.dtype, a.backend);
   a.backend.matmul(a._view(), b._view(), out._ref.storage);
