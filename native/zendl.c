@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "binding.h"
 #include "gemm.h"
 #include "pool.h"
 
@@ -199,6 +200,7 @@ static napi_value select_isa(napi_env env, napi_callback_info info) {
   }
   pthread_mutex_lock(&serial);
   active = chosen;
+  zd_ops_select(chosen->isa);
   pthread_mutex_unlock(&serial);
   return string_value(env, chosen->isa);
 }
@@ -222,5 +224,6 @@ NAPI_MODULE_INIT() {
     { "isas", NULL, isas, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+  zd_define_ops(env, exports);
   return exports;
 }

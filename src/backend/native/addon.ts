@@ -2,6 +2,14 @@
 export interface NativeAddon {
   /** desc: [threads, m, n, k, rsA, csA, rsB, csB, accumulate, count, then byte offsets of A, B, C each]. */
   gemm(heap: Uint8Array, desc: Float64Array): void;
+  /**
+   * Adam/AdamW step on contiguous float32 arrays (bit for bit the wasm kernel's): desc = [byte offsets
+   * of p, g, m, v, vmax (-1: none), n, beta1, 1 - beta1, beta2, 1 - beta2, wd, decay, stepSize, bc2,
+   * eps, flags].
+   */
+  adam(heap: Uint8Array, desc: Float64Array): void;
+  /** SGD step: desc = [byte offsets of p, g, buf (-1: none), n, lr, momentum, 1 - dampening, wd, flags]. */
+  sgd(heap: Uint8Array, desc: Float64Array): void;
   /** "auto" or an instruction set name; returns the one in use, or throws why it cannot be. */
   selectIsa(name: string): string;
   /** Instruction sets compiled in that this CPU runs. */

@@ -2,6 +2,8 @@ import type { Storage, View } from "../backend.js";
 import { WasmBackend, type WasmBackendOptions } from "../wasm/backend.js";
 import type { NativeAddon } from "./addon.js";
 import { nativeMatmul } from "./gemm.js";
+import { nativeAdamStep, nativeSgdStep } from "./optim.js";
+import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
 
 /**
  * The wasm backend with some kernels replaced by native C ones (native/, AVX-512, AVX2+FMA or portable,
@@ -19,5 +21,16 @@ export class NativeBackend extends WasmBackend {
   override matmul(a: View, b: View, out: Storage, accumulate = false): void {
     if (nativeMatmul(this.addon, this, a, b, out, accumulate)) return;
     super.matmul(a, b, out, accumulate);
+  }
+
+  override sgdStep(p: Storage, g: Storage, buf: Storage | null, n: number, options: SgdStepOptions): void {
+    if (nativeSgdStep(this.addon, this, p, g, buf, n, options)) return;
+    super.sgdStep(p, g, buf, n, options);
+  }
+
+  override adamStep(p: Storage, g: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null,
+    n: number, options: AdamStepOptions): void {
+    if (nativeAdamStep(this.addon, this, p, g, expAvg, expAvgSq, maxExpAvgSq, n, options)) return;
+    super.adamStep(p, g, expAvg, expAvgSq, maxExpAvgSq, n, options);
   }
 }

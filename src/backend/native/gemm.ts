@@ -11,7 +11,8 @@ let desc = new Float64Array(HEADER + 3 * 64);
 /** A byte view of the heap, remade when the memory has grown. */
 const heapViews = new WeakMap<KernelContext, Uint8Array>();
 
-function heapBytes(ctx: KernelContext): Uint8Array {
+/** A byte view of the whole heap, as the addon's calls take it. */
+export function heapBytes(ctx: KernelContext): Uint8Array {
   const buffer = ctx.heap.f32.buffer;
   let view = heapViews.get(ctx);
   if (!view || view.buffer !== buffer) heapViews.set(ctx, (view = new Uint8Array(buffer)));

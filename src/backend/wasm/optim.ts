@@ -14,7 +14,7 @@ const ADAM_MAXIMIZE = 1, ADAM_WEIGHT_DECAY = 2, ADAM_DECOUPLED = 4, ADAM_AMSGRAD
  * evicted storage allocates, and that may evict one touched a moment before (under memory pressure
  * the LRU sees its use as already past).
  */
-function pointers(ctx: KernelContext, storages: readonly (Storage | null)[]): number[] | null {
+export function stepPointers(ctx: KernelContext, storages: readonly (Storage | null)[]): number[] | null {
   const ptrs = storages.map((s) => (s === null ? 0 : ctx.ptr(s)));
   return storages.every((s) => s === null || !isEvicted(s)) ? ptrs : null;
 }
@@ -39,15 +39,26 @@ export function wasmSgdStep(ctx: KernelContext, p: Storage, g: Storage, buf: Sto
   checkStepStorages("sgdStep", n, [p, g, buf]);
   const useMomentum = o.momentum !== 0;
   if (useMomentum && buf === null) throw new Error("sgdStep: momentum needs a momentum buffer");
-  const ptrs = pointers(ctx, [p, g, useMomentum ? buf : null]);
+  const ptrs = stepPointers(ctx, [p, g, useMomentum ? buf : null]);
   if (ptrs === null || p.dtype !== "float32") {
     sgdStepKernel(inPlace(ctx, p), inPlace(ctx, g), useMomentum ? inPlace(ctx, buf as Storage) : null, n, o);
     return;
   }
   const [pp, gp, bp] = ptrs;
-  const flags = (o.maximize ? SGD_MAXIMIZE : 0) | (o.weightDecay !== 0 ? SGD_WEIGHT_DECAY : 0) |
-    (useMomentum ? SGD_MOMENTUM : 0) | (o.first ? SGD_FIRST : 0) | (o.nesterov ? SGD_NESTEROV : 0);
-  ctx.exports.sgd_f32(pp, gp, bp, n, o.lr, o.momentum, 1 - o.dampening, o.weightDecay, flags);
+  ctx.exports.sgd_f32(pp, gp, bp, n, o.lr, o.momentum, 1 - o.dampening, o.weightDecay, sgdFlags(o));
+}
+
+/** The `flags` argument of the SGD kernels (wasm and native). */
+export function sgdFlags(o: SgdStepOptions): number {
+  return (o.maximize ? SGD_MAXIMIZE : 0) | (o.weightDecay !== 0 ? SGD_WEIGHT_DECAY : 0) |
+    (o.momentum !== 0 ? SGD_MOMENTUM : 0) | (o.first ? SGD_FIRST : 0) | (o.nesterov ? SGD_NESTEROV : 0);
+}
+
+/** The `flags` argument of the Adam kernels (wasm and native). */
+export function adamFlags(o: AdamStepOptions): number {
+  const coupled = !o.decoupled && o.weightDecay !== 0;
+  return (o.maximize ? ADAM_MAXIMIZE : 0) | (coupled ? ADAM_WEIGHT_DECAY : 0) |
+    (o.decoupled ? ADAM_DECOUPLED : 0) | (o.amsgrad ? ADAM_AMSGRAD : 0);
 }
 
 /** Adam/AdamW step: the SIMD kernel for float32, the reference loops in place for float64 (or eviction). */
@@ -56,7 +67,7 @@ export function wasmAdamStep(ctx: KernelContext, p: Storage, g: Storage, expAvg:
   checkStepStorages("adamStep", n, [p, g, expAvg, expAvgSq, maxExpAvgSq]);
   if (o.amsgrad && maxExpAvgSq === null) throw new Error("adamStep: amsgrad needs maxExpAvgSq");
   const max = o.amsgrad ? maxExpAvgSq : null;
-  const ptrs = pointers(ctx, [p, g, expAvg, expAvgSq, max]);
+  const ptrs = stepPointers(ctx, [p, g, expAvg, expAvgSq, max]);
   if (ptrs === null || p.dtype !== "float32") {
     adamStepKernel(inPlace(ctx, p), inPlace(ctx, g), inPlace(ctx, expAvg), inPlace(ctx, expAvgSq),
       max === null ? null : inPlace(ctx, max), n, o);
@@ -64,9 +75,7 @@ export function wasmAdamStep(ctx: KernelContext, p: Storage, g: Storage, expAvg:
   }
   const [pp, gp, mp, vp, xp] = ptrs;
   const s = adamScalars(o);
-  const coupled = !o.decoupled && o.weightDecay !== 0;
-  const flags = (o.maximize ? ADAM_MAXIMIZE : 0) | (coupled ? ADAM_WEIGHT_DECAY : 0) |
-    (o.decoupled ? ADAM_DECOUPLED : 0) | (o.amsgrad ? ADAM_AMSGRAD : 0);
+  const flags = adamFlags(o);
   // float32 arguments are rounded by the call itself, as the reference rounds its scalars
   ctx.exports.adam_f32(pp, gp, mp, vp, xp, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.weightDecay,
     s.decay, s.stepSize, s.biasCorrection2Sqrt, o.eps, flags);
