@@ -14,4 +14,5 @@ float *zd_heap_floats(napi_env env, const char *name, uint8_t *heap, size_t heap
 /* Makes the element-wise kernels of `isa` (a GEMM kernel's name) the active ones. */
 void zd_ops_select(const char *isa);
 void zd_define_ops(napi_env env, napi_value exports);
+void zd_define_conv(napi_env env, napi_value exports);
 #endif

@@ -20,4 +20,11 @@ typedef struct {
 
 extern const zd_gemm_kernel zd_gemm_kernel_avx512, zd_gemm_kernel_avx512emu, zd_gemm_kernel_avx2,
   zd_gemm_kernel_portable;
+
+/* In zendl.c: the selected kernel, a thread slot's packing buffers for it (NULL when out of memory),
+ * and the lock that makes one caller at a time own the buffers. */
+const zd_gemm_kernel *zd_gemm_active(void);
+float *zd_gemm_workspace(const zd_gemm_kernel *kernel, int slot);
+void zd_lock(void);
+void zd_unlock(void);
 #endif

@@ -57,22 +57,32 @@ typedef struct {
 static float *workspaces[ZD_MAX_THREADS];
 static size_t workspace_floats[ZD_MAX_THREADS];
 
-static void run_tasks(int slot, void *arg) {
-  job *j = arg;
-  const size_t need = j->kernel->workspace_floats();
+const zd_gemm_kernel *zd_gemm_active(void) { return active; }
+void zd_lock(void) { pthread_mutex_lock(&serial); }
+void zd_unlock(void) { pthread_mutex_unlock(&serial); }
+
+/* Thread `slot`'s packing buffers for `kernel` (grown on need; NULL when out of memory). Under zd_lock. */
+float *zd_gemm_workspace(const zd_gemm_kernel *kernel, int slot) {
+  const size_t need = kernel->workspace_floats();
   if (workspace_floats[slot] < need) {
     free(workspaces[slot]);
     workspaces[slot] = aligned_alloc(64, (need * sizeof(float) + 63) / 64 * 64);
     workspace_floats[slot] = workspaces[slot] ? need : 0;
   }
-  if (!workspaces[slot]) {
+  return workspaces[slot];
+}
+
+static void run_tasks(int slot, void *arg) {
+  job *j = arg;
+  float *work = zd_gemm_workspace(j->kernel, slot);
+  if (!work) {
     __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
     return;
   }
   for (;;) {
     const long t = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
     if (t >= j->count) break;
-    j->kernel->gemm(&j->tasks[t], workspaces[slot]);
+    j->kernel->gemm(&j->tasks[t], work);
   }
 }
 
@@ -225,5 +235,6 @@ NAPI_MODULE_INIT() {
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   zd_define_ops(env, exports);
+  zd_define_conv(env, exports);
   return exports;
 }

@@ -47,7 +47,7 @@ function build() {
   // the element-wise kernels: -O3 to vectorize, no contraction so each operation rounds as in wasm
   const ops = ["-O3", "-ffp-contract=off", "-fno-math-errno"];
   const units = [
-    ["zendl.c", []], ["binding-ops.c", []], ["pool.c", []], ["gemm-portable.c", []], ["ops-portable.c", ops],
+    ["zendl.c", []], ["binding-ops.c", []], ["conv.c", []], ["pool.c", []], ["gemm-portable.c", []], ["ops-portable.c", ops],
     ...(x86 ? [["gemm-avx2.c", ["-mavx2", "-mfma"]], ["gemm-avx512emu.c", ["-mavx2", "-mfma"]],
       ["gemm-avx512.c", ["-mavx512f", "-mavx2", "-mfma"]], ["ops-avx2.c", [...ops, "-mavx2", "-mfma"]],
       ["ops-avx512.c", [...ops, "-mavx512f", "-mavx2", "-mfma"]]] : []),

@@ -10,6 +10,12 @@ export interface NativeAddon {
   adam(heap: Uint8Array, desc: Float64Array): void;
   /** SGD step: desc = [byte offsets of p, g, buf (-1: none), n, lr, momentum, 1 - dampening, wd, flags]. */
   sgd(heap: Uint8Array, desc: Float64Array): void;
+  /**
+   * conv2d and its gradients by im2col + GEMM (native/conv.c): desc = [threads, mode (0 forward, 1 input
+   * gradient, 2 weight gradient), N, C, H, W, O, G, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW, then
+   * byte offsets of a, b, bias, out, biasOut (-1: none)].
+   */
+  conv2d(heap: Uint8Array, desc: Float64Array): void;
   /** "auto" or an instruction set name; returns the one in use, or throws why it cannot be. */
   selectIsa(name: string): string;
   /** Instruction sets compiled in that this CPU runs. */

@@ -2,6 +2,8 @@ import type { Storage, View } from "../backend.js";
 import { WasmBackend, type WasmBackendOptions } from "../wasm/backend.js";
 import type { NativeAddon } from "./addon.js";
 import { nativeMatmul } from "./gemm.js";
+import { nativeConv2d, nativeConv2dBackwardInput, nativeConv2dBackwardWeight } from "./conv.js";
+import type { Conv2dGeometry } from "../../core/ops/conv.js";
 import { nativeAdamStep, nativeSgdStep } from "./optim.js";
 import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
 
@@ -32,5 +34,21 @@ export class NativeBackend extends WasmBackend {
     n: number, options: AdamStepOptions): void {
     if (nativeAdamStep(this.addon, this, p, g, expAvg, expAvgSq, maxExpAvgSq, n, options)) return;
     super.adamStep(p, g, expAvg, expAvgSq, maxExpAvgSq, n, options);
+  }
+
+  override conv2d(x: View, weight: View, bias: View | null, geometry: Conv2dGeometry, out: Storage): void {
+    if (nativeConv2d(this.addon, this, x, weight, bias, geometry, out)) return;
+    super.conv2d(x, weight, bias, geometry, out);
+  }
+
+  override conv2dBackwardInput(grad: View, weight: View, geometry: Conv2dGeometry, out: Storage): void {
+    if (nativeConv2dBackwardInput(this.addon, this, grad, weight, geometry, out)) return;
+    super.conv2dBackwardInput(grad, weight, geometry, out);
+  }
+
+  override conv2dBackwardWeight(x: View, grad: View, geometry: Conv2dGeometry, out: Storage,
+    biasOut: Storage | null): void {
+    if (nativeConv2dBackwardWeight(this.addon, this, x, grad, geometry, out, biasOut)) return;
+    super.conv2dBackwardWeight(x, grad, geometry, out, biasOut);
   }
 }
