@@ -5,6 +5,7 @@
  * few steps), PyTorch (2 and 1 threads) and TensorFlow.js (wasm, cpu: tf.layers, stateful LSTM).
  * Writes bench/results/char-lstm-<time>.json.
  */
+import * as zd from "../src/index.js";
 import { packageDataPath } from "../src/data/datasets/package-data.js";
 import { loadTinyShakespeare } from "../src/data/datasets/text.js";
 import { useBackend } from "./lib/backend.js";
@@ -18,6 +19,8 @@ import { formatNumber, printTable, ratio } from "./lib/table.js";
 const SEED = 0;
 const FULL: CharLimits = { warmup: 5, budgetSeconds: 20, maxSteps: 100, seed: SEED };
 const SLOW: CharLimits = { warmup: 1, budgetSeconds: 20, maxSteps: 5, seed: SEED };
+/** `--quick`: zendl (native, wasm) and PyTorch only (the js reference and TensorFlow.js rows take minutes). */
+const QUICK = process.argv.includes("--quick");
 
 /** `unavailable`: not installed or cannot train this model (a peer's normal state); `failed`: zendl broke. */
 interface Row { result?: CharResult; name: string; unavailable?: string; failed?: string }
@@ -60,13 +63,18 @@ async function main(): Promise<number> {
     `${FULL.budgetSeconds} s`);
   console.log(machineLine());
   const { ids, vocabulary } = loadTinyShakespeare();
-  const rows: Row[] = [zendlRow("zendl wasm", "wasm", ids, vocabulary.size, FULL),
-    zendlRow("zendl js (reference)", "js", ids, vocabulary.size, SLOW), pytorchRow(2),
+  // the native backend where its kernels were built (else its reason is printed below), then wasm
+  const native = zd.backendInfo().native;
+  const rows: Row[] = [
+    ...(native.isa ? [zendlRow(`zendl native (${native.isa})`, "native", ids, vocabulary.size, FULL)] : []),
+    zendlRow("zendl wasm", "wasm", ids, vocabulary.size, FULL),
+    ...(QUICK ? [] : [zendlRow("zendl js (reference)", "js", ids, vocabulary.size, SLOW)]), pytorchRow(2),
     // 1 thread too: on a busy 2-core machine PyTorch's 2 OpenMP threads can lose to one
-    pytorchRow(1), await tfjsRow("wasm", ids, vocabulary.size), await tfjsRow("cpu", ids, vocabulary.size)];
+    pytorchRow(1),
+    ...(QUICK ? [] : [await tfjsRow("wasm", ids, vocabulary.size), await tfjsRow("cpu", ids, vocabulary.size)])];
   const ours = rows[0].result?.tokensPerSecond;
   printTable("training throughput (higher is better)",
-    ["implementation", "chars/s", "steps", "timed s", "final loss", "zendl wasm / this"],
+    ["implementation", "chars/s", "steps", "timed s", "final loss", `${rows[0].name} / this`],
     rows.map((row) => row.result
       ? [row.name, formatNumber(row.result.tokensPerSecond, 0), String(row.result.steps),
         formatNumber(row.result.seconds, 2), formatNumber(row.result.finalLoss, 3),
@@ -82,6 +90,7 @@ async function main(): Promise<number> {
   if (ours && torchBest > 0) {
     console.log(`  against PyTorch's faster thread setting in this run: ${(ours / torchBest).toFixed(2)}x`);
   }
+  if (native.reason) console.log(`  zendl native: not available (${native.reason})`);
   for (const row of rows) {
     if (row.unavailable) console.log(`  ${row.name}: not available (${row.unavailable})`);
     if (row.failed) console.log(`  ${row.name}: FAILED: ${row.failed}`);

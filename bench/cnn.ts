@@ -8,6 +8,7 @@
  * one batch, for zendl and PyTorch, with the slowest named.
  * Writes bench/results/cnn-<time>.json.
  */
+import * as zd from "../src/index.js";
 import { BATCH, type RunLimits, type MlpResult } from "./lib/mlp-runners.js";
 import { runTfjsCnn, runZendlCnn } from "./lib/cnn-runners.js";
 import { loadFashionData, FULL_TRAIN } from "./lib/fashion-data.js";
@@ -18,6 +19,8 @@ import { loadTfjs, runPython, tfjsWasmFeatures } from "./lib/peers.js";
 import { formatNumber, printTable, ratio } from "./lib/table.js";
 
 const SEED = 0, EPOCHS = 1, WARMUP = 10, TARGET = 1.2;
+/** `--quick`: zendl and PyTorch only (the TensorFlow.js rows take minutes). */
+const QUICK = process.argv.includes("--quick");
 let FULL: RunLimits = { epochs: EPOCHS, warmup: WARMUP, budgetSeconds: 30, seed: SEED };
 // tfjs-cpu takes tens of seconds per step (plain-JS convolution loops): one timed step is all it gets
 let TFJS: RunLimits = { ...FULL, warmup: 0, maxSteps: 1, budgetSeconds: 20 };
@@ -88,24 +91,33 @@ async function main(): Promise<number> {
     const epochs = Math.ceil((EPOCHS * FULL_TRAIN) / data.nTrain);
     [FULL, TFJS] = [FULL, TFJS].map((limits) => ({ ...limits, epochs }));
   }
-  let ours: Row = { name: "zendl wasm" }, layers: LayerTiming[] = [];
-  const unavailable = useBackend("wasm");
-  if (unavailable) ours.unavailable = unavailable;
-  else {
+  // the native backend where its kernels were built (else its reason is printed below), then wasm; the
+  // first one's layers are profiled
+  const native = zd.backendInfo().native;
+  const ourRows: Row[] = [];
+  let layers: LayerTiming[] = [];
+  for (const [name, backend] of [[`zendl native (${native.isa})`, "native"], ["zendl wasm", "wasm"]]) {
+    if (backend === "native" && !native.isa) continue;
+    const row: Row = { name };
+    ourRows.push(row);
+    const unavailable = useBackend(backend);
+    if (unavailable) { row.unavailable = unavailable; continue; }
     try {
-      const run = runZendlCnn("zendl wasm", data, FULL);
-      ours = { name: ours.name, result: run.result };
-      layers = profileLayers(run.model, run.batch);
+      const run = runZendlCnn(name, data, FULL);
+      row.result = run.result;
+      if (layers.length === 0) layers = profileLayers(run.model, run.batch);
     } catch (error) {
-      ours.failed = error instanceof Error ? error.stack ?? error.message : String(error);
+      row.failed = error instanceof Error ? error.stack ?? error.message : String(error);
     }
   }
+  const ours = ourRows[0];
   const [torch2, torchLayers] = pytorchRow(files, 2, true);
   const [torch1] = pytorchRow(files, 1, false);
-  const rows: Row[] = [ours, torch2, torch1, await tfjsRow("wasm", data), await tfjsRow("cpu", data)];
+  const rows: Row[] = [...ourRows, torch2, torch1,
+    ...(QUICK ? [] : [await tfjsRow("wasm", data), await tfjsRow("cpu", data)])];
   const speed = ours.result?.samplesPerSecond;
   printTable("training throughput (higher is better)",
-    ["implementation", "samples/s", "timed s", "epochs", "test acc", "final loss", "zendl wasm / this"],
+    ["implementation", "samples/s", "timed s", "epochs", "test acc", "final loss", `${ours.name} / this`],
     rows.map((row) => row.result
       ? [label(row), formatNumber(row.result.samplesPerSecond, 0), formatNumber(row.result.seconds, 2),
         formatNumber(row.result.epochs, 2), formatNumber(row.result.testAccuracy, 4),
@@ -114,6 +126,11 @@ async function main(): Promise<number> {
   const vsTorch = speed && torch2.result ? speed / torch2.result.samplesPerSecond : NaN;
   console.log(`target: zendl/PyTorch 2T ${formatNumber(vsTorch, 2)}x (>= ${TARGET}x: ` +
     `${vsTorch >= TARGET ? "met" : "NOT met"})`);
+  const torchBest = Math.max(torch2.result?.samplesPerSecond ?? 0, torch1.result?.samplesPerSecond ?? 0);
+  if (speed && torchBest > 0) {
+    console.log(`  against PyTorch's faster thread setting in this run: ${(speed / torchBest).toFixed(2)}x`);
+  }
+  if (native.reason) console.log(`  zendl native: not available (${native.reason})`);
   console.log("  extrapolated rows: samples/s from their timed steps only; accuracy after those steps");
   for (const row of rows) {
     if (row.unavailable) console.log(`  ${row.name}: not available (${row.unavailable})`);

@@ -81,13 +81,16 @@ function runConv(backend: Backend, c: ConvCase, specials: Specials): ConvResults
   const g = geometry(c), next = random(c.n * 31 + c.c * 7 + c.o + c.h);
   const fill = (size: number, withSpecials = false): Float32Array => {
     const data = Float32Array.from({ length: size }, () => next() * 2 - 1);
-    if (withSpecials && size > 4) for (const v of [NaN, Infinity, -Infinity]) data[Math.floor(next() * size)] = v;
+    if (withSpecials && size > 4) {
+      for (const v of [NaN, Infinity, -Infinity]) data[Math.floor(next() * size)] = v;
+    }
     return data;
   };
   const xShape = [c.n, c.c, c.h, c.w], wShape = [c.o, c.c / g.groups, ...c.k];
   const yShape = [c.n, c.o, g.outH, g.outW];
   const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
-  const x = operand(backend, xShape, fill(size(xShape), specials === "x")), w = operand(backend, wShape, fill(size(wShape)));
+  const x = operand(backend, xShape, fill(size(xShape), specials === "x"));
+  const w = operand(backend, wShape, fill(size(wShape)));
   const b = c.bias === false ? null : operand(backend, [c.o], fill(c.o));
   const dy = operand(backend, yShape, fill(size(yShape), specials === "dy"));
   const y = backend.alloc(size(yShape), "float32"), dx = backend.alloc(size(xShape), "float32");
@@ -122,7 +125,8 @@ if (addon) {
               assertClose(one[key], expected[key], { ...TOL, label: `${isa} ${label(c)} ${key}` });
             }
             setNumThreads(2);
-            assert.deepEqual(runConv(native, c, specials), one, `${isa} ${label(c)}: 2 threads differ from 1`);
+            const two = runConv(native, c, specials);
+            assert.deepEqual(two, one, `${isa} ${label(c)}: 2 threads differ from 1`);
           }
         }
       }));
@@ -136,16 +140,20 @@ if (addon) {
     const y = native.alloc(8, "float32");
     native.conv2d(operand(native, [1, 2, 4, 4], Float32Array.from({ length: 32 }, (_, i) => i)),
       operand(native, [2, 1, 3, 3], new Float32Array(18).fill(1)), null, g, y);
-    // each output is a 3×3 window sum of its own channel
+    // each output is a 3x3 window sum of its own channel
     assert.deepEqual(read(native, y), [45, 54, 81, 90, 189, 198, 225, 234]);
   });
 }
 
 function checkOptimizers(native: NativeBackend, wasm: WasmBackend, n: number): void {
   const adam: AdamStepOptions[] = [];
-  for (const amsgrad of [false, true]) for (const weightDecay of [0, 0.01]) for (const decoupled of [false, true]) {
-    adam.push({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, amsgrad, maximize: weightDecay > 0,
-      decoupled, step: 3 });
+  for (const amsgrad of [false, true]) {
+    for (const weightDecay of [0, 0.01]) {
+      for (const decoupled of [false, true]) {
+        adam.push({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, amsgrad,
+          maximize: weightDecay > 0, decoupled, step: 3 });
+      }
+    }
   }
   const sgd: SgdStepOptions[] = [0, 0.9].flatMap((momentum) => [false, true].map((first) => ({
     lr: 0.1, momentum, dampening: 0.1, weightDecay: first ? 0.01 : 0, nesterov: momentum > 0 && !first,

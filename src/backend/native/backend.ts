@@ -4,6 +4,8 @@ import type { NativeAddon } from "./addon.js";
 import { nativeMatmul } from "./gemm.js";
 import { nativeConv2d, nativeConv2dBackwardInput, nativeConv2dBackwardWeight } from "./conv.js";
 import type { Conv2dGeometry } from "../../core/ops/conv.js";
+import { nativeRecurrentBackward, nativeRecurrentForward } from "./recurrent.js";
+import type { RecurrentStep, RecurrentStepGrad } from "../../core/ops/recurrent-step.js";
 import { nativeAdamStep, nativeSgdStep } from "./optim.js";
 import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
 
@@ -50,5 +52,15 @@ export class NativeBackend extends WasmBackend {
     biasOut: Storage | null): void {
     if (nativeConv2dBackwardWeight(this.addon, this, x, grad, geometry, out, biasOut)) return;
     super.conv2dBackwardWeight(x, grad, geometry, out, biasOut);
+  }
+
+  override recurrentForward(step: RecurrentStep): void {
+    if (nativeRecurrentForward(this.addon, this, step)) return;
+    super.recurrentForward(step);
+  }
+
+  override recurrentBackward(step: RecurrentStep, grad: RecurrentStepGrad): void {
+    if (nativeRecurrentBackward(this.addon, this, step, grad)) return;
+    super.recurrentBackward(step, grad);
   }
 }

@@ -15,7 +15,8 @@ const desc = new Float64Array(23);
  * depthwise one (one input channel per group: its GEMMs would be a single row, the wasm kernels'
  * direct path is faster there).
  */
-function usable(g: Conv2dGeometry, views: readonly (View | null)[], outs: readonly (Storage | null)[]): boolean {
+function usable(g: Conv2dGeometry, views: readonly (View | null)[],
+  outs: readonly (Storage | null)[]): boolean {
   if (g.inChannels / g.groups === 1 && g.groups > 1) return false;
   for (const v of views) if (v !== null && (v.storage.dtype !== "float32" || !isContiguous(v))) return false;
   for (const s of outs) if (s !== null && s.dtype !== "float32") return false;

@@ -61,7 +61,7 @@ function packedWeight(ctx: KernelContext, which: "forward" | "backward", first: 
  * or not all in the heap at once (bringing back an evicted storage allocates, which may evict another
  * just taken). The reference kernel then runs on views of the same memory.
  */
-function addresses(ctx: KernelContext, views: readonly (View | null)[]): number[] | null {
+export function addresses(ctx: KernelContext, views: readonly (View | null)[]): number[] | null {
   for (const v of views) if (v !== null && v.storage.dtype !== "float32") return null;
   const ptrs = views.map((v) => (v === null ? 0 : ctx.ptr(v.storage) + v.offset * 4));
   const evicted = (s: Storage): boolean => isWasmStorage(s) && s.evicted !== null;
