@@ -108,10 +108,52 @@ static napi_value sgd(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * indexSelect(heap, desc) on a contiguous input: desc = [byte offsets of x, index (int32), out, outer,
+ * size, count, inner, index step, element bytes]; out[o][i] = x[o][index[i·step]], slices of `inner`
+ * elements. Every index is checked (0 <= index < size) before anything is written.
+ */
+static napi_value index_select(napi_env env, napi_callback_info info) {
+  uint8_t *heap;
+  size_t heap_length, desc_length;
+  const double *d;
+  if (!zd_heap_args(env, info, "indexSelect", 9, &heap, &heap_length, &d, &desc_length)) return NULL;
+  const double outer = d[3], size = d[4], count = d[5], inner = d[6], step = d[7], bytes = d[8];
+  if (!(outer >= 0 && size >= 0 && count >= 0 && inner >= 0 && step >= 0 && (bytes == 4 || bytes == 8))) {
+    napi_throw_range_error(env, NULL, "zendl native indexSelect: bad sizes");
+    return NULL;
+  }
+  const double words = bytes / 4;
+  int ok = 1;
+  const float *x = zd_heap_floats(env, "indexSelect", heap, heap_length, d[0], outer * size * inner * words,
+    &ok);
+  const int32_t *index = ok ? (const int32_t *)zd_heap_floats(env, "indexSelect", heap, heap_length, d[1],
+    count == 0 ? 0 : (count - 1) * step + 1, &ok) : NULL;
+  float *out = ok ? zd_heap_floats(env, "indexSelect", heap, heap_length, d[2], outer * count * inner * words,
+    &ok) : NULL;
+  if (!ok) return NULL;
+  const long n = (long)count, s = (long)step, rows = (long)size, o_count = (long)outer;
+  for (long i = 0; i < n; i++) {
+    if (index[i * s] < 0 || index[i * s] >= rows) {
+      napi_throw_range_error(env, NULL, "zendl native indexSelect: an index is out of range");
+      return NULL;
+    }
+  }
+  const size_t slice = (size_t)inner * (size_t)bytes;
+  const uint8_t *src = (const uint8_t *)x;
+  uint8_t *dst = (uint8_t *)out;
+  for (long o = 0; o < o_count; o++) {
+    const uint8_t *plane = src + (size_t)o * (size_t)rows * slice;
+    for (long i = 0; i < n; i++, dst += slice) memcpy(dst, plane + (size_t)index[i * s] * slice, slice);
+  }
+  return NULL;
+}
+
 void zd_define_ops(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
     { "adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL },
     { "sgd", NULL, sgd, NULL, NULL, NULL, napi_default, NULL },
+    { "indexSelect", NULL, index_select, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
 }

@@ -135,6 +135,36 @@ if (addon) {
       }));
     });
   }
+  test("indexSelect on each dim of a contiguous input, any dtype, a strided index, against the reference", () => {
+    for (const dtype of ["float32", "int32", "float64"] as const) {
+      const cases: Array<[number[], number, number[], number]> = [[[5, 7, 3], 0, [4, 0, 4, 2], 1],
+        [[5, 7, 3], 1, [6, 1, 3], 2], [[5, 7, 3], 2, [2, 2, 0, 1, 1], 1], [[1], 0, [0], 1], [[4, 3], 0, [], 1],
+        [[0, 3], 1, [2], 1]];
+      for (const [shape, dim, idx, step] of cases) {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const results = [reference, native].map((backend) => {
+          const data = Array.from({ length: size }, (_, i) => (i * 7919) % 101 - 50);
+          const x = backend.alloc(size + 2, dtype);
+          backend.write(x, data, 2);
+          const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+          // the index read every `step` entries, from entry 1
+          const stored = [9, ...idx.flatMap((v) => [v, ...Array<number>(step - 1).fill(-1)])];
+          const index = backend.alloc(stored.length, "int32");
+          backend.write(index, stored);
+          const outShape = shape.map((d, i) => (i === dim ? idx.length : d));
+          const out = backend.alloc(outShape.reduce((a, b) => a * b, 1), dtype);
+          backend.indexSelect?.({ storage: x, shape, strides, offset: 2 }, dim,
+            { storage: index, shape: [idx.length], strides: [step], offset: 1 }, out);
+          return read(backend, out);
+        });
+        assert.deepEqual(results[1], results[0], `${dtype} ${JSON.stringify([shape, dim, idx, step])}`);
+      }
+    }
+    const x = native.alloc(6, "float32"), index = native.alloc(1, "int32"), out = native.alloc(3, "float32");
+    native.write(index, [2]);
+    assert.throws(() => native.indexSelect({ storage: x, shape: [2, 3], strides: [3, 1], offset: 0 }, 0,
+      { storage: index, shape: [1], strides: [1], offset: 0 }, out), /index is out of range/);
+  });
   test("conv2d: a depthwise convolution is left to the wasm kernels' direct path", () => {
     const g = geometry({ n: 1, c: 2, o: 2, h: 4, w: 4, k: [3, 3], groups: 2 });
     const y = native.alloc(8, "float32");

@@ -16,6 +16,11 @@ export interface NativeAddon {
    * byte offsets of a, b, bias, out, biasOut (-1: none)].
    */
   conv2d(heap: Uint8Array, desc: Float64Array): void;
+  /**
+   * indexSelect on a contiguous input: desc = [byte offsets of x, index (int32), out, outer, size, count,
+   * inner, index step, element bytes (4 or 8)]; throws on an index outside [0, size).
+   */
+  indexSelect(heap: Uint8Array, desc: Float64Array): void;
   /** "auto" or an instruction set name; returns the one in use, or throws why it cannot be. */
   selectIsa(name: string): string;
   /** Instruction sets compiled in that this CPU runs. */

@@ -6,6 +6,7 @@ import { nativeConv2d, nativeConv2dBackwardInput, nativeConv2dBackwardWeight } f
 import type { Conv2dGeometry } from "../../core/ops/conv.js";
 import { nativeRecurrentBackward, nativeRecurrentForward } from "./recurrent.js";
 import type { RecurrentStep, RecurrentStepGrad } from "../../core/ops/recurrent-step.js";
+import { nativeIndexSelect } from "./gather.js";
 import { nativeAdamStep, nativeSgdStep } from "./optim.js";
 import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
 
@@ -62,5 +63,10 @@ export class NativeBackend extends WasmBackend {
   override recurrentBackward(step: RecurrentStep, grad: RecurrentStepGrad): void {
     if (nativeRecurrentBackward(this.addon, this, step, grad)) return;
     super.recurrentBackward(step, grad);
+  }
+
+  override indexSelect(x: View, dim: number, index: View, out: Storage): void {
+    if (nativeIndexSelect(this.addon, this, x, dim, index, out)) return;
+    super.indexSelect(x, dim, index, out);
   }
 }
