@@ -22,7 +22,8 @@ export function nativeIndexSelect(addon: NativeAddon, ctx: KernelContext, x: Vie
   const bytes = x.storage.dtype === "float64" ? 8 : 4;
   const [px, pi, po] = pointers(ctx, [x.storage, index.storage, out]);
   desc[0] = px + bytes * x.offset; desc[1] = pi + 4 * index.offset; desc[2] = po; desc[3] = outer;
-  desc[4] = x.shape[dim]; desc[5] = index.shape[0]; desc[6] = inner; desc[7] = index.strides[0]; desc[8] = bytes;
+  desc[4] = x.shape[dim]; desc[5] = index.shape[0]; desc[6] = inner; desc[7] = index.strides[0];
+  desc[8] = bytes;
   addon.indexSelect(heapBytes(ctx), desc);
   return true;
 }
