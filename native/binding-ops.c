@@ -49,8 +49,9 @@ int zd_heap_args(napi_env env, napi_callback_info info, const char *name, size_t
 float *zd_heap_floats(napi_env env, const char *name, uint8_t *heap, size_t heap_length, double offset,
                       double count, int *ok) {
   if (offset < 0) return NULL;
-  if (!(count >= 0) || offset != (double)(size_t)offset || (size_t)offset % 4 != 0 ||
-      offset + 4 * count > (double)heap_length) {
+  /* NaN and fractions fail here, before any conversion to an integer */
+  if (!(count >= 0) || !(offset + 4 * count <= (double)heap_length) || offset != (double)(size_t)offset ||
+      (size_t)offset % 4 != 0) {
     char message[128];
     snprintf(message, sizeof message, "zendl native %s: an operand lies outside the heap", name);
     napi_throw_range_error(env, NULL, message);
@@ -74,7 +75,7 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   float *m = ok ? zd_heap_floats(env, "adam", heap, heap_length, d[2], n, &ok) : NULL;
   float *v = ok ? zd_heap_floats(env, "adam", heap, heap_length, d[3], n, &ok) : NULL;
   float *vmax = ok ? zd_heap_floats(env, "adam", heap, heap_length, d[4], n, &ok) : NULL;
-  const int flags = (int)d[15];
+  const int flags = d[15] >= 0 && d[15] < 64 ? (int)d[15] : 0;
   if (!ok) return NULL;
   if (!p || !g || !m || !v || ((flags & ZD_ADAM_AMSGRAD) && !vmax)) {
     napi_throw_range_error(env, NULL, "zendl native adam: a required operand is missing");
@@ -97,7 +98,7 @@ static napi_value sgd(napi_env env, napi_callback_info info) {
   float *p = zd_heap_floats(env, "sgd", heap, heap_length, d[0], n, &ok);
   float *g = ok ? zd_heap_floats(env, "sgd", heap, heap_length, d[1], n, &ok) : NULL;
   float *buf = ok ? zd_heap_floats(env, "sgd", heap, heap_length, d[2], n, &ok) : NULL;
-  const int flags = (int)d[8];
+  const int flags = d[8] >= 0 && d[8] < 64 ? (int)d[8] : 0;
   if (!ok) return NULL;
   if (!p || !g || ((flags & ZD_SGD_MOMENTUM) && !buf)) {
     napi_throw_range_error(env, NULL, "zendl native sgd: a required operand is missing");

@@ -190,13 +190,14 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   if (!zd_heap_args(env, info, "conv2d", 23, &heap, &heap_length, &d, &desc_length)) return NULL;
   long v[16];
   for (int i = 0; i < 16; i++) {
-    v[i] = (long)d[2 + i];
-    if (d[2 + i] != (double)v[i] || v[i] < 0 || d[2 + i] > 1e9) {
+    /* range first (NaN fails it), then whole numbers only */
+    if (!(d[2 + i] >= 0 && d[2 + i] <= 1e9) || d[2 + i] != (double)(long)d[2 + i]) {
       napi_throw_range_error(env, NULL, "zendl native conv2d: bad geometry");
       return NULL;
     }
+    v[i] = (long)d[2 + i];
   }
-  job j = { .mode = (int)d[1], .kernel = zd_gemm_active() };
+  job j = { .mode = d[1] == 0 || d[1] == 1 || d[1] == 2 ? (int)d[1] : -1, .kernel = zd_gemm_active() };
   geometry *g = &j.g;
   *g = (geometry){ v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13],
     v[14], v[15] };
@@ -239,7 +240,7 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
     j.parts = malloc(sizeof(float) * CHUNKS * (g->o * j.taps + g->o));
     if (!j.parts) { napi_throw_error(env, NULL, "zendl native conv2d: out of memory"); return NULL; }
   }
-  int threads = (int)d[0];
+  int threads = d[0] >= 1 && d[0] <= ZD_MAX_THREADS ? (int)d[0] : 1;
   const double macs = (double)g->n * g->o * j.taps * j.l;
   if (threads > macs / MIN_MACS_PER_THREAD) threads = (int)(macs / MIN_MACS_PER_THREAD) + 1;
   if (threads > j.units) threads = (int)j.units;

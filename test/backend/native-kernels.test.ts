@@ -165,6 +165,26 @@ if (addon) {
     assert.throws(() => native.indexSelect({ storage: x, shape: [2, 3], strides: [3, 1], offset: 0 }, 0,
       { storage: index, shape: [1], strides: [1], offset: 0 }, out), /index is out of range/);
   });
+  test("the addon refuses bad geometry and operands outside the heap before running", () => {
+    const heap = new Uint8Array(native.heap.memory.buffer);
+    const [x, w, y] = [9, 9, 1].map((n) => native.ptr(native.alloc(n, "float32")));
+    const conv = (patch: Record<number, number>): void => {
+      // one 3×3 image and kernel, one output
+      const d = Float64Array.from([1, 0, 1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 0, 0, 1, 1, 1, 1, x, w, -1, y, -1]);
+      for (const [i, v] of Object.entries(patch)) d[Number(i)] = v;
+      addon.conv2d(heap, d);
+    };
+    conv({});   // valid, as a baseline
+    assert.throws(() => conv({ 4: NaN }), /bad geometry/);
+    assert.throws(() => conv({ 4: 2.5 }), /bad geometry/);
+    assert.throws(() => conv({ 7: 0 }), /bad geometry/);
+    assert.throws(() => conv({ 21: heap.length - 2 }), /outside the heap/);
+    assert.throws(() => conv({ 18: NaN }), /outside the heap/);
+    const adam = new Float64Array(16).fill(0);
+    adam[5] = 4;
+    adam[0] = heap.length - 8;
+    assert.throws(() => addon.adam(heap, adam), /outside the heap/);
+  });
   test("conv2d: a depthwise convolution is left to the wasm kernels' direct path", () => {
     const g = geometry({ n: 1, c: 2, o: 2, h: 4, w: 4, k: [3, 3], groups: 2 });
     const y = native.alloc(8, "float32");
