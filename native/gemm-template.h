@@ -93,6 +93,13 @@ static void NAME(pack_b)(long kc, long nc, const float *b, long rs, long cs, flo
         const float *src = b + p * rs + j0;
         for (long j = 0; j < NR; j++) out[p * NR + j] = j < cols ? src[j] : 0.0f;
       }
+    } else if (cols == NR) {
+      /* a transposed B: NR column streams, NR consecutive floats written per p (column by column at
+       * stride NR is slower) */
+      for (long p = 0; p < kc; p++) {
+        const float *src = b + j0 * cs + p * rs;
+        for (long j = 0; j < NR; j++) out[p * NR + j] = src[j * cs];
+      }
     } else {
       for (long j = 0; j < cols; j++) {
         const float *src = b + (j0 + j) * cs;
