@@ -74,16 +74,29 @@ test("the PyTorch export trains on with torchrun (2 processes, gloo) and zendl r
     // --redirects/--tee 2 work around the Python 3.11 enum change that breaks torchrun 1.13's defaults.
     // Its output goes to a file, not a pipe: spawnSync waits until every holder of a pipe closes it, and a
     // worker lingering in its gloo teardown could hold one long after torchrun itself has exited.
-    const logPath = join(dir, "torchrun.log"), log = openSync(logPath, "w");
-    // --standalone's rendezvous (c10d, one node), but on a port just found free instead of its fixed 29400.
-    const port = await freePort();
-    const run = spawnSync("torchrun", ["--nnodes", "1", "--rdzv_backend", "c10d", "--rdzv_endpoint",
-      `127.0.0.1:${port}`, "--rdzv_id", `zendl-${process.pid}`, "--nproc_per_node", "2", "--redirects", "2",
-      "--tee", "2", join(dir, "train_ddp.py"), "--data", join(dir, "data.safetensors"), "--steps", "3",
-      "--batch-size", "32"],
-    { stdio: ["ignore", log, log], env: { ...process.env, OMP_NUM_THREADS: "1" }, timeout: 240_000,
-      killSignal: "SIGKILL" });
-    closeSync(log);
+    const logPath = join(dir, "torchrun.log");
+    const torchrun = async (): Promise<ReturnType<typeof spawnSync>> => {
+      const log = openSync(logPath, "w");
+      // --standalone's rendezvous (c10d, one node), but on a port just found free instead of its fixed 29400
+      const port = await freePort();
+      const result = spawnSync("torchrun", ["--nnodes", "1", "--rdzv_backend", "c10d", "--rdzv_endpoint",
+        `127.0.0.1:${port}`, "--rdzv_id", `zendl-${process.pid}`, "--nproc_per_node", "2", "--redirects", "2",
+        "--tee", "2", join(dir, "train_ddp.py"), "--data", join(dir, "data.safetensors"), "--steps", "3",
+        "--batch-size", "32"],
+      { stdio: ["ignore", log, log], env: { ...process.env, OMP_NUM_THREADS: "1", GLOO_SOCKET_IFNAME: "lo" },
+        timeout: 150_000, killSignal: "SIGKILL" });
+      closeSync(log);
+      return result;
+    };
+    // It takes about 9 s. Inside the full suite it twice hung past its timeout after writing the trained
+    // file (in torchrun's or gloo's teardown, 2026-11 and 2026-12-02, never reproduced alone): one retry,
+    // said aloud, so a hang that repeats still fails.
+    let run = await torchrun();
+    if (run.error !== undefined) {
+      const hung = readFileSync(logPath, "utf8");
+      console.log(`# torchrun hung (${String(run.error)}); its log:\n${hung}\n# retrying`);
+      run = await torchrun();
+    }
     const output = readFileSync(logPath, "utf8");
     assert.equal(run.error, undefined, `torchrun did not finish: ${String(run.error)}\n${output}`);
     assert.equal(run.status, 0, output);

@@ -59,8 +59,11 @@ test("PyTorch runs every exported layer kind and model family with zendl's outpu
   // RBM): the model families and the char-LSTM, 2 steps each on one process; torchrun runs 2 in the CLI test.
   const trained = dirs.slice(LAYER_CASES.length);
   const script = join(root, "test", "io", "pytorch", "run-exports.py");
+  // one thread (PyTorch's 2-thread runs crawl on these 2-core VMs when other work shares the cores) and
+  // gloo on the loopback interface, for train_ddp.py's one-process group
   const run = spawnSync(PYTHON, [script, ...dirs, "--train", ...trained],
-    { encoding: "utf8", timeout: 300_000, killSignal: "SIGKILL" });
+    { encoding: "utf8", timeout: 150_000, killSignal: "SIGKILL",
+      env: { ...process.env, OMP_NUM_THREADS: "1", GLOO_SOCKET_IFNAME: "lo" } });
   assert.equal(run.status, 0, run.stderr);
   for (const [i, c] of cases.entries()) {
     const outputs = await zd.loadStateDict(join(dirs[i], "outputs.safetensors"));

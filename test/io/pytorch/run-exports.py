@@ -7,12 +7,17 @@ tensors of inputs.safetensors ("x", then the state "s0", "s1", ... if any) and w
 flattened, as "out0", "out1", ... to outputs.safetensors. For each DIR after --train: runs
 train_ddp.py's main() for 2 steps as a one-process gloo group, writing model-trained.safetensors.
 """
+import faulthandler
 import importlib.util
 import os
 import socket
 import sys
 
 import torch
+
+# It normally takes seconds; it once hung for the test's whole timeout inside the full suite. Should
+# that happen again, every thread's stack goes to stderr, which the test prints.
+faulthandler.dump_traceback_later(100, exit=True)
 
 
 def flatten(value):
