@@ -19,7 +19,9 @@ import { formatNumber, printTable, ratio } from "./lib/table.js";
 const SEED = 0;
 const FULL: CharLimits = { warmup: 5, budgetSeconds: 20, maxSteps: 100, seed: SEED };
 const SLOW: CharLimits = { warmup: 1, budgetSeconds: 20, maxSteps: 5, seed: SEED };
-/** `--quick`: zendl (native, wasm) and PyTorch only (the js reference and TensorFlow.js rows take minutes). */
+/**
+ * `--quick`: zendl (native, wasm) and PyTorch only (the js reference and TensorFlow.js rows take minutes).
+ */
 const QUICK = process.argv.includes("--quick");
 
 /** `unavailable`: not installed or cannot train this model (a peer's normal state); `failed`: zendl broke. */
@@ -71,7 +73,8 @@ async function main(): Promise<number> {
     ...(QUICK ? [] : [zendlRow("zendl js (reference)", "js", ids, vocabulary.size, SLOW)]), pytorchRow(2),
     // 1 thread too: on a busy 2-core machine PyTorch's 2 OpenMP threads can lose to one
     pytorchRow(1),
-    ...(QUICK ? [] : [await tfjsRow("wasm", ids, vocabulary.size), await tfjsRow("cpu", ids, vocabulary.size)])];
+    ...(QUICK ? [] : [await tfjsRow("wasm", ids, vocabulary.size),
+      await tfjsRow("cpu", ids, vocabulary.size)])];
   const ours = rows[0].result?.tokensPerSecond;
   printTable("training throughput (higher is better)",
     ["implementation", "chars/s", "steps", "timed s", "final loss", `${rows[0].name} / this`],

@@ -20,7 +20,9 @@ const SEED = 0, EPOCHS = 2, WARMUP = 10, FULL_TRAIN = 60000;
 let FULL: RunLimits = { epochs: EPOCHS, warmup: WARMUP, budgetSeconds: 30, seed: SEED };
 let JS_REFERENCE: RunLimits = { ...FULL, warmup: 5, maxSteps: 100 };
 let TFJS: RunLimits = { ...FULL, budgetSeconds: 20 };
-/** `--quick`: zendl (native, wasm) and PyTorch only (the js reference and TensorFlow.js rows take minutes). */
+/**
+ * `--quick`: zendl (native, wasm) and PyTorch only (the js reference and TensorFlow.js rows take minutes).
+ */
 const QUICK = process.argv.includes("--quick");
 
 /** `unavailable`: not installed or not loadable (a peer's normal state); `failed`: zendl broke mid-run. */
@@ -81,7 +83,8 @@ async function main(): Promise<number> {
   const native = zd.backendInfo().native;
   const nativeRow: Row = native.isa ? zendlRow(`zendl native (${native.isa})`, "native", data, FULL)
     : { name: "zendl native", unavailable: native.reason ?? "not loaded" };
-  const rows: Row[] = [...(nativeRow.unavailable ? [] : [nativeRow]), zendlRow("zendl wasm", "wasm", data, FULL),
+  const rows: Row[] = [...(nativeRow.unavailable ? [] : [nativeRow]),
+    zendlRow("zendl wasm", "wasm", data, FULL),
     ...(QUICK ? [] : [zendlRow("zendl js (reference)", "js", data, JS_REFERENCE)]),
     pytorchRow(files, 2, FULL.budgetSeconds),
     // 1 thread too: on a busy 2-core machine PyTorch's 2 OpenMP threads can lose to one

@@ -56,7 +56,8 @@ for (let n = 256; n <= maxSize; n *= 2) {
     row[backend] = (2 * n ** 3) / seconds / 1e9;
   }
   gemm.push(row);
-  console.log(`${String(n).padEnd(6)} ${row.webgpu.toFixed(2).padStart(8)} ${row.wasm.toFixed(2).padStart(7)} ` +
+  console.log(`${String(n).padEnd(6)} ${row.webgpu.toFixed(2).padStart(8)} ` +
+    `${row.wasm.toFixed(2).padStart(7)} ` +
     `${(row.webgpu / row.wasm).toFixed(2).padStart(7)}x`);
 }
 

@@ -214,7 +214,8 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   int ok = 1;
   j.a = zd_heap_floats(env, "conv2d", heap, heap_length, d[18], sizes[j.mode][0], &ok);
   j.b = ok ? zd_heap_floats(env, "conv2d", heap, heap_length, d[19], sizes[j.mode][1], &ok) : NULL;
-  j.bias = ok && j.mode == FORWARD ? zd_heap_floats(env, "conv2d", heap, heap_length, d[20], g->o, &ok) : NULL;
+  j.bias = ok && j.mode == FORWARD
+    ? zd_heap_floats(env, "conv2d", heap, heap_length, d[20], g->o, &ok) : NULL;
   j.out = ok ? zd_heap_floats(env, "conv2d", heap, heap_length, d[21], sizes[j.mode][2], &ok) : NULL;
   float *bias_out = ok && j.mode == BACKWARD_WEIGHT ?
     zd_heap_floats(env, "conv2d", heap, heap_length, d[22], g->o, &ok) : NULL;

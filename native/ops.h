@@ -3,7 +3,9 @@
 #define ZD_OPS_H
 
 /* Bits of the optimizer kernels' flags, as in kernels/assembly/optim.ts. */
-enum { ZD_SGD_MAXIMIZE = 1, ZD_SGD_WEIGHT_DECAY = 2, ZD_SGD_MOMENTUM = 4, ZD_SGD_FIRST = 8, ZD_SGD_NESTEROV = 16 };
+enum {
+  ZD_SGD_MAXIMIZE = 1, ZD_SGD_WEIGHT_DECAY = 2, ZD_SGD_MOMENTUM = 4, ZD_SGD_FIRST = 8, ZD_SGD_NESTEROV = 16
+};
 enum { ZD_ADAM_MAXIMIZE = 1, ZD_ADAM_WEIGHT_DECAY = 2, ZD_ADAM_DECOUPLED = 4, ZD_ADAM_AMSGRAD = 8 };
 
 typedef struct {

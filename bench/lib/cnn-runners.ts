@@ -1,6 +1,6 @@
 /**
  * The CNN training job of bench/cnn.ts for zendl and TensorFlow.js: conv3×3(32, same) – ReLU –
- * maxpool2 – conv3×3(64, same) – ReLU – maxpool2 – fc128 – ReLU – fc10 (zd.models.cnn), Adam lr 1e-3,
+ * maxpool2 - conv3x3(64, same) - ReLU - maxpool2 - fc128 - ReLU - fc10 (zd.models.cnn), Adam lr 1e-3,
  * batch 128, mean cross-entropy, the same shuffled batches for both (trainLoop of mlp-runners.ts).
  */
 import * as zd from "../../src/index.js";
