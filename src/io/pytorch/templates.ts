@@ -206,6 +206,8 @@ def main():
     if rank == 0:
         save_safetensors(net.state_dict(), args.out, metadata)
         print(f"wrote {args.out}")
+    # all ranks leave together: a gloo rank that tears down while rank 0 is still writing can spin forever
+    dist.barrier()
     dist.destroy_process_group()
 
 
