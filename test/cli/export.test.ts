@@ -83,8 +83,8 @@ test("the PyTorch export trains on with torchrun (2 processes, gloo) and zendl r
       // worker once outlived a killed torchrun and spun on a core for the rest of the suite)
       const result = spawnSync("timeout", ["-k", "5", "150", "torchrun", "--nnodes", "1", "--rdzv_backend",
         "c10d", "--rdzv_endpoint", `127.0.0.1:${port}`, "--rdzv_id", `zendl-${process.pid}`,
-        "--nproc_per_node", "2", "--redirects", "2", "--tee", "2", join(dir, "train_ddp.py"), "--data", join(dir, "data.safetensors"), "--steps", "3",
-        "--batch-size", "32"],
+        "--nproc_per_node", "2", "--redirects", "2", "--tee", "2", join(dir, "train_ddp.py"),
+        "--data", join(dir, "data.safetensors"), "--steps", "3", "--batch-size", "32"],
       { stdio: ["ignore", log, log], env: { ...process.env, OMP_NUM_THREADS: "1", GLOO_SOCKET_IFNAME: "lo" },
         timeout: 170_000, killSignal: "SIGKILL" });
       closeSync(log);
