@@ -81,18 +81,18 @@ test("the PyTorch export trains on with torchrun (2 processes, gloo) and zendl r
       const port = await freePort();
       // under timeout(1), which on expiry kills the whole process group: torchrun's workers too (a hung
       // worker once outlived a killed torchrun and spun on a core for the rest of the suite)
-      const result = spawnSync("timeout", ["-k", "5", "150", "torchrun", "--nnodes", "1", "--rdzv_backend",
+      const result = spawnSync("timeout", ["-k", "5", "60", "torchrun", "--nnodes", "1", "--rdzv_backend",
         "c10d", "--rdzv_endpoint", `127.0.0.1:${port}`, "--rdzv_id", `zendl-${process.pid}`,
         "--nproc_per_node", "2", "--redirects", "2", "--tee", "2", join(dir, "train_ddp.py"),
         "--data", join(dir, "data.safetensors"), "--steps", "3", "--batch-size", "32"],
       { stdio: ["ignore", log, log], env: { ...process.env, OMP_NUM_THREADS: "1", GLOO_SOCKET_IFNAME: "lo" },
-        timeout: 170_000, killSignal: "SIGKILL" });
+        timeout: 80_000, killSignal: "SIGKILL" });
       closeSync(log);
       return result;
     };
-    // It takes about 9 s. Inside the full suite it twice hung after writing the trained file: rank 1 spun
-    // in gloo's teardown while rank 0 was still saving (train_ddp.py now meets at a barrier first). One
-    // retry, said aloud, so a hang that repeats still fails.
+    // It takes about 9 s. Inside the full suite it sometimes hangs after writing the trained file: one rank
+    // spins in gloo's teardown after the other has left (PyTorch 1.13; a barrier before
+    // destroy_process_group did not prevent it). One retry, said aloud, so a hang that repeats still fails.
     const timedOut = (r: ReturnType<typeof spawnSync>): boolean =>
       r.error !== undefined || r.status === 124 || r.status === 137;
     let run = await torchrun();

@@ -206,7 +206,7 @@ def main():
     if rank == 0:
         save_safetensors(net.state_dict(), args.out, metadata)
         print(f"wrote {args.out}")
-    # all ranks leave together: a gloo rank that tears down while rank 0 is still writing can spin forever
+    # all ranks leave together (a gloo rank tearing down while rank 0 still writes has hung)
     dist.barrier()
     dist.destroy_process_group()
 
