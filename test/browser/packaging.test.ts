@@ -3,7 +3,7 @@
 // `import "zendl"` still has every name of the library.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -46,4 +46,9 @@ test("Node's import \"zendl\" keeps every name of the library and adds the Node 
   assert.equal(typeof node.writeFileAtomic, "function");
   const nodeEntry = await import("zendl/node");
   assert.equal(nodeEntry.writeFileAtomicSync, node.writeFileAtomicSync);
+});
+
+test("the build leaves the CLI executable (npm ci links it, a later rebuild by npm test rewrites it)", () => {
+  const mode = statSync(join(ROOT, "dist/src/cli/main.js")).mode;
+  assert.equal(mode & 0o111, 0o111, `dist/src/cli/main.js mode ${mode.toString(8)}`);
 });
