@@ -45,7 +45,7 @@ export * as models from "./models/index.js";
 export * as metrics from "./train/metrics-index.js";
 export * as callbacks from "./train/callbacks.js";
 export {
-  fit, fitAsync, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction,
+  fit, fitAsync, evaluate, evaluateAsync, predict, type FitOptions, type EvaluateOptions, type LossFunction,
 } from "./train/fit.js";
 export type { ResumeSource } from "./train/loop.js";
 export type { Checkpoint, TrainingState } from "./train/checkpoint.js";

@@ -87,6 +87,22 @@ function resolveLabel(label: number | string | null, names: string[], hasHeader:
  * const { x, y, columns } = parseCsv("a,b,label\n1,2,0\n3,4,1\n");   // x [2,2], y int32 [2]
  */
 export function parseCsv(text: string, options: CsvOptions = {}, source = "<text>"): CsvData {
+  const { rows, cols, features, labels, columns, labelName } = parseCsvValues(text, options, source);
+  const dtype = options.dtype ?? "float32";
+  const x = fromFlat(features, [rows, cols], dtype);
+  let y: Tensor | null = null;
+  if (labels !== null) {
+    const integral = labels.every((v) => Number.isInteger(v) && Math.abs(v) <= 2147483647);
+    y = fromFlat(labels, [rows], integral ? "int32" : dtype);
+  }
+  return { x, y, columns, labelName };
+}
+
+/** A CSV's cells as numbers (parseCsv without the tensors): the bundled data sets parse with it. */
+export function parseCsvValues(text: string, options: CsvOptions = {}, source = "<text>"): {
+  rows: number; cols: number; features: number[]; labels: number[] | null; columns: string[];
+  labelName: string | null;
+} {
   const { header = "auto", delimiter = ",", labelColumn = -1, dtype = "float32" } = options;
   if (typeof delimiter !== "string" || delimiter.length === 0) {
     throw new Error("loadCsv: delimiter must be a non-empty string");
@@ -125,14 +141,9 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "<text
   }
   const rows = label === null ? features.length / Math.max(width, 1) : labels.length;
   const cols = width - (label === null ? 0 : 1);
-  const x = fromFlat(features, [rows, cols], dtype);
-  let y: Tensor | null = null;
-  if (label !== null) {
-    const integral = labels.every((v) => Number.isInteger(v) && Math.abs(v) <= 2147483647);
-    y = fromFlat(labels, [rows], integral ? "int32" : dtype);
-  }
   const columns = names.filter((_, k) => k !== label);
-  return { x, y, columns, labelName: label === null ? null : names[label] };
+  return { rows, cols, features, labels: label === null ? null : labels, columns,
+    labelName: label === null ? null : names[label] };
 }
 
 /**
@@ -143,6 +154,11 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "<text
  * const { x, y, columns } = loadCsv("houses.csv.gz", { labelColumn: "price" });
  */
 export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
+  return parseCsv(readCsvText(path), options, path);
+}
+
+/** A CSV file's text, gunzipped when the name ends in `.gz` (Node only), errors naming the file. */
+export function readCsvText(path: string): string {
   let bytes: Uint8Array;
   try {
     bytes = platform.readFileSync(path);
@@ -156,5 +172,5 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
       throw new Error(`loadCsv: ${path} is not valid gzip data: ${(e as Error).message}`);
     }
   }
-  return parseCsv(new TextDecoder().decode(bytes), options, path);
+  return new TextDecoder().decode(bytes);
 }

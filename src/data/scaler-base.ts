@@ -18,8 +18,26 @@ export abstract class AffineScaler {
   /** Number of features (columns) seen by `fit`. */
   get nFeatures(): number { return this.fitted("nFeatures").shift.length; }
 
+  /** @internal x's elements, read ahead by `fitAsync` for `fit`. */
+  private readAhead: { x: Tensor; data: TypedArray } | null = null;
+
   /** Learns the per-column statistics of `x` ([samples, features]) and returns this scaler. */
   abstract fit(x: Tensor): this;
+
+  /**
+   * `fit` through an asynchronous read of `x`: the form for a GPU tensor in a browser page, which
+   * cannot be read synchronously. The same statistics as `fit`.
+   * @example const scaler = await new zd.data.StandardScaler().fitAsync(xTrain);
+   */
+  async fitAsync(x: Tensor): Promise<this> {
+    this.checkInput("fitAsync", x, null);
+    this.readAhead = { x, data: await x.data() };
+    try {
+      return this.fit(x);
+    } finally {
+      this.readAhead = null;
+    }
+  }
 
   /** Scales `x` with the fitted statistics; the result is float (float32 for int32 input). */
   transform(x: Tensor): Tensor {
@@ -54,7 +72,8 @@ export abstract class AffineScaler {
     if (rows === 0) {
       throw new Error(`${this.name}.${op}: cannot fit on 0 samples (shape ${formatShape(x.shape)})`);
     }
-    return { data: x.dataSync(), rows, cols };
+    const data = this.readAhead?.x === x ? this.readAhead.data : x.dataSync();
+    return { data, rows, cols };
   }
 
   protected setStats(shift: Float64Array, divisor: Float64Array, dtype: DType): void {

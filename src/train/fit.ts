@@ -11,6 +11,7 @@ import { TrainingLoop, type ResumeSource } from "./loop.js";
 import type { Logs, TrainEvent } from "./events.js";
 import { resolveMetric, type Metric, type MetricLike } from "./metrics.js";
 import { runAsync, runSync, type AsyncTrainingOptions, type Steps } from "./stepper.js";
+import { metricSums, PendingValues, readInterval, readsAsynchronously } from "./deferred.js";
 
 export type LossFunction = (output: Tensor, target: Tensor) => Tensor;
 export interface OptimizerLike { zeroGrad(): void; step(): void }
@@ -66,11 +67,17 @@ export function fit(model: TrainableModel, x: Tensor, y: Tensor, options: FitOpt
  */
 export function fitAsync(model: TrainableModel, x: Tensor, y: Tensor,
   options: FitOptions & AsyncTrainingOptions): Promise<History> {
-  return runAsync(fitSteps(model, x, y, options), options);
+  const readEvery = readInterval(options.readEvery);
+  return runAsync(fitSteps(model, x, y, options, readsAsynchronously(x) ? readEvery : 0), options);
 }
 
-/** The loop of `fit` as a generator that yields after each step (stepper.ts runs it). */
-export function* fitSteps(model: TrainableModel, x: Tensor, y: Tensor, options: FitOptions): Steps<History> {
+/**
+ * The loop of `fit` as a generator that yields after each step (stepper.ts runs it). With `readEvery`
+ * > 0 (fitAsync on a GPU) the losses and metrics stay on the device and are read back every
+ * `readEvery` steps and at the end of each epoch, by yielding the read's promise.
+ */
+export function* fitSteps(model: TrainableModel, x: Tensor, y: Tensor, options: FitOptions,
+  readEvery = 0): Steps<History> {
   const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
   checkPositiveInteger("epochs", epochs);
   checkPositiveInteger("batchSize", batchSize);
@@ -121,41 +128,59 @@ export function* fitSteps(model: TrainableModel, x: Tensor, y: Tensor, options: 
     }
     at.partial = { sums };
     let step = at.epochStep;
+    /** Books one finished step: the epoch's sums, the loop's position, the batchEnd event. */
+    const finish = (s: { step: number; n: number }, values: number[]): void => {
+      const [value] = values;
+      if (!Number.isFinite(value)) {
+        throw new Error(`fit: the loss became ${value} at epoch ${epoch}, step ${s.step}; ` +
+          "lower the learning rate or check the inputs for NaN/inf" +
+          (readEvery > 0 ? ` (read back every ${readEvery} steps: the steps up to the read ran too)` : ""));
+      }
+      sums[0] += value * s.n;
+      sums[1] += s.n;
+      values.slice(1).forEach((v, i) => { sums[2 + i] += v; });
+      at.epochStep = s.step;
+      at.globalStep++;
+      at.elapsedSeconds = (performance.now() - started) / 1000;
+      loop.emit({ type: "batchEnd", epoch, step: s.step, stepsPerEpoch: loader.length, batchSize: s.n,
+        loss: value, globalStep: at.globalStep });
+    };
+    const pending = new PendingValues<{ step: number; n: number }>();
     for (const [xb, yb] of loader) {
       step++;
       const n = xb.shape[0];
       // Each step's intermediates are freed when it ends, so the next step reuses the same (cache-warm)
       // blocks instead of waiting for a garbage collection; what the model keeps on itself survives.
-      const value = tidy(() => {
+      const values = tidy((): (Tensor | number)[] => {
         options.optimizer.zeroGrad();
         const output = model.call(xb);
         const loss = options.loss(output, yb);
-        const v = loss.item();
-        if (!Number.isFinite(v)) {
-          throw new Error(`fit: the loss became ${v} at epoch ${epoch}, step ${step}; ` +
-            "lower the learning rate or check the inputs for NaN/inf");
-        }
+        // read before the step, so a non-finite loss stops the run before it reaches the parameters
+        const v = readEvery > 0 ? loss.detach() : loss.item();
+        if (typeof v === "number" && !Number.isFinite(v)) finish({ step, n }, [v]);
         loss.backward();
         options.optimizer.step();
-        metrics.forEach((m, i) => { sums[2 + i] += m.batchSum(output, yb); });
+        const sumsOf = readEvery > 0 ? metricSums(metrics, output, yb)
+          : metrics.map((m) => m.batchSum(output, yb));
         keepReachable(model);
-        return v;
+        return [v, ...sumsOf];
       });
       xb.dispose(); yb.dispose();
-      sums[0] += value * n;
-      sums[1] += n;
-      at.epochStep = step;
-      at.globalStep++;
-      at.elapsedSeconds = (performance.now() - started) / 1000;
-      loop.emit({ type: "batchEnd", epoch, step, stepsPerEpoch: loader.length, batchSize: n, loss: value,
-        globalStep: at.globalStep });
+      pending.push({ step, n }, values);
+      if (readEvery === 0 || pending.length >= readEvery || step === loader.length) {
+        const read = pending.read(finish);
+        if (read !== null) yield read;
+      }
       yield;
     }
     const logs: Logs = { loss: sums[0] / sums[1] };
     metrics.forEach((m, i) => { logs[m.name] = sums[2 + i] / sums[1]; });
     if (validation) {
-      const valLogs = evaluate(model, validation[0], validation[1],
-        { loss: options.loss, metrics, batchSize });
+      const valLogs: Logs = {};
+      const values = evaluationValues(model, validation[0], validation[1],
+        { loss: options.loss, metrics, batchSize }, readEvery > 0);
+      const read = values.read((fill, numbers) => fill(valLogs, numbers));
+      if (read !== null) yield read;
       for (const [k, v] of Object.entries(valLogs)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = v;
     }
     at.epochsDone = epoch;
@@ -178,15 +203,46 @@ export interface EvaluateOptions {
 
 /** Loss and metrics over a data set, in eval mode and without a graph. */
 export function evaluate(model: TrainableModel, x: Tensor, y: Tensor, options: EvaluateOptions = {}): Logs {
-  const output = predict(model, x, { batchSize: options.batchSize });
   const logs: Logs = {};
-  noGrad(() => {
-    if (options.loss) logs.loss = options.loss(output, y).item();
-    for (const m of (options.metrics ?? []).map(resolveMetric)) {
-      logs[m.name] = m.batchSum(output, y) / x.shape[0];
-    }
-  });
+  evaluationValues(model, x, y, options, false).read((fill, values) => fill(logs, values));
   return logs;
+}
+
+/**
+ * `evaluate` through one asynchronous read: the form for a GPU in a browser page.
+ * @example const { loss, accuracy } = await zd.evaluateAsync(model, xTest, yTest, { loss, metrics });
+ */
+export async function evaluateAsync(model: TrainableModel, x: Tensor, y: Tensor,
+  options: EvaluateOptions = {}): Promise<Logs> {
+  const logs: Logs = {};
+  const values = evaluationValues(model, x, y, options, readsAsynchronously(x));
+  await values.read((fill, numbers) => fill(logs, numbers));
+  return logs;
+}
+
+type FillLogs = (logs: Logs, values: number[]) => void;
+
+/**
+ * The loss and the metrics' sums of `evaluate`, as numbers or (on the device) scalar tensors, with
+ * what turns them into logs (the means, divided in doubles).
+ */
+function evaluationValues(model: TrainableModel, x: Tensor, y: Tensor, options: EvaluateOptions,
+  onDevice: boolean): PendingValues<FillLogs> {
+  const output = predict(model, x, { batchSize: options.batchSize });
+  const metrics = (options.metrics ?? []).map(resolveMetric);
+  const values = noGrad(() => {
+    const loss = options.loss ? [options.loss(output, y)] : [];
+    if (!onDevice) return [...loss.map((l) => l.item()), ...metrics.map((m) => m.batchSum(output, y))];
+    return [...loss, ...metricSums(metrics, output, y)];
+  });
+  const fill: FillLogs = (logs, numbers) => {
+    const sums = options.loss ? numbers.slice(1) : numbers;
+    if (options.loss) logs.loss = numbers[0];
+    metrics.forEach((m, i) => { logs[m.name] = sums[i] / x.shape[0]; });
+  };
+  const pending = new PendingValues<FillLogs>();
+  pending.push(fill, values);
+  return pending;
 }
 
 /** Model outputs for every sample (batched, eval mode, no graph); the model's mode is restored. */

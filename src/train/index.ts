@@ -1,6 +1,6 @@
 export {
-  fit, fitAsync, fitSteps, evaluate, predict, type FitOptions, type EvaluateOptions, type LossFunction,
-  type OptimizerLike,
+  fit, fitAsync, fitSteps, evaluate, evaluateAsync, predict, type FitOptions, type EvaluateOptions,
+  type LossFunction, type OptimizerLike,
 } from "./fit.js";
 export { runSync, runAsync, nextTask, type Steps, type AsyncTrainingOptions } from "./stepper.js";
 export {

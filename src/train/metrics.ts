@@ -7,6 +7,11 @@ export interface Metric {
   readonly name: string;
   /** Sum of the per-sample values in this batch (so epochs can be averaged exactly). */
   batchSum(output: Tensor, target: Tensor): number;
+  /**
+   * The same sum as a scalar tensor on the output's backend, so a loop on a GPU can read it back later
+   * with other values instead of waiting for it (optional: without it the loop calls `batchSum`).
+   */
+  batchSumTensor?(output: Tensor, target: Tensor): Tensor;
 }
 
 function predictedClasses(output: Tensor): Tensor {
@@ -14,41 +19,51 @@ function predictedClasses(output: Tensor): Tensor {
   return output.ndim === 2 && output.shape[1] === 1 ? output.reshape([-1]).gt(0).int() : output.argmax(-1);
 }
 
+/** 1 where the arg-max (or logit > 0 for one output) equals the integer label, else 0, flat. */
+function hits(output: Tensor, target: Tensor): Tensor {
+  const predicted = predictedClasses(output);
+  const labels = target.dtype === "int32" ? target : target.ndim > 1 ? target.argmax(-1) : target.int();
+  if (predicted.size !== labels.size) {
+    throw new Error(`accuracy: ${predicted.size} predictions (output ${formatShape(output.shape)}) but ` +
+      `${labels.size} labels (${formatShape(target.shape)})`);
+  }
+  return predicted.reshape([-1]).eq(labels.reshape([-1]));
+}
+
 /** Fraction of samples whose arg-max (or logit > 0 for one output) equals the integer label. */
 export function accuracy(output: Tensor, target: Tensor): number {
   return noGrad(() => {
-    const predicted = predictedClasses(output);
-    const labels = target.dtype === "int32" ? target : target.ndim > 1 ? target.argmax(-1) : target.int();
-    if (predicted.size !== labels.size) {
-      throw new Error(`accuracy: ${predicted.size} predictions (output ${formatShape(output.shape)}) but ` +
-        `${labels.size} labels (${formatShape(target.shape)})`);
-    }
     // counted in doubles: a float32 mean would print 0.8688889145851135 for 391/450
-    const hits = predicted.reshape([-1]).eq(labels.reshape([-1])).dataSync();
+    const values = hits(output, target).dataSync();
     let correct = 0;
-    for (const h of hits) correct += h;
-    return correct / hits.length;
+    for (const h of values) correct += h;
+    return correct / values.length;
   });
 }
 
 export const accuracyMetric: Metric = {
   name: "accuracy",
   batchSum: (output, target) => accuracy(output, target) * output.shape[0],
+  // a float32 count is exact up to 2^24 samples a batch
+  batchSumTensor: (output, target) => noGrad(() => hits(output, target).float().sum()),
 };
 
-export const meanSquaredErrorMetric: Metric = {
-  name: "mse",
-  batchSum: (output, target) => noGrad(() => {
-    const diff = output.sub(target.reshape(output.shape));
-    return diff.mul(diff).mean().item() * output.shape[0];
-  }),
-};
+/** The mean of f(output - target) over all elements. */
+function meanOf(output: Tensor, target: Tensor, f: (diff: Tensor) => Tensor): Tensor {
+  return noGrad(() => f(output.sub(target.reshape(output.shape))).mean());
+}
 
-export const meanAbsoluteErrorMetric: Metric = {
-  name: "mae",
-  batchSum: (output, target) =>
-    noGrad(() => output.sub(target.reshape(output.shape)).abs().mean().item() * output.shape[0]),
-};
+/** A metric that is the mean of f(output - target), summed per sample over a batch. */
+function meanErrorMetric(name: string, f: (diff: Tensor) => Tensor): Metric {
+  return {
+    name,
+    batchSum: (output, target) => meanOf(output, target, f).item() * output.shape[0],
+    batchSumTensor: (output, target) => noGrad(() => meanOf(output, target, f).mul(output.shape[0])),
+  };
+}
+
+export const meanSquaredErrorMetric = meanErrorMetric("mse", (d) => d.mul(d));
+export const meanAbsoluteErrorMetric = meanErrorMetric("mae", (d) => d.abs());
 
 const BUILT_IN: Record<string, Metric> = {
   accuracy: accuracyMetric, acc: accuracyMetric, mse: meanSquaredErrorMetric, mae: meanAbsoluteErrorMetric,

@@ -5,8 +5,12 @@
  * FinalizationRegistry callbacks, which only run between tasks, get to free unreachable tensors).
  */
 
-/** A training loop that yields between steps and returns its result. */
-export type Steps<T> = Generator<void, T, void>;
+/**
+ * A training loop that yields between steps and returns its result. It may yield a promise (a batch of
+ * values read back from a GPU): `runAsync` waits for it before resuming; such a loop is only ever
+ * driven by `runAsync`.
+ */
+export type Steps<T> = Generator<void | Promise<void>, T, void>;
 
 export interface AsyncTrainingOptions {
   /**
@@ -14,6 +18,13 @@ export interface AsyncTrainingOptions {
    * 60 Hz; 0 yields after every step). A step longer than this still runs whole.
    */
   yieldEveryMs?: number;
+  /**
+   * On a backend whose reads are asynchronous (WebGPU), how many steps run between two reads of the
+   * losses and metrics (default 16): the GPU never waits for JavaScript, and each read fetches the
+   * values of all those steps at once. A non-finite loss is reported at that read, naming its step.
+   * Ignored on the CPU backends, which read each step's loss as it ends.
+   */
+  readEvery?: number;
 }
 
 /** Runs a training loop to its end without yielding. */
@@ -21,6 +32,10 @@ export function runSync<T>(steps: Steps<T>): T {
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
+    if (next.value instanceof Promise) {
+      throw new Error("a training loop that reads a GPU asynchronously was run synchronously; use its " +
+        "async form (fitAsync)");
+    }
   }
 }
 
@@ -49,7 +64,10 @@ export async function runAsync<T>(steps: Steps<T>, options: AsyncTrainingOptions
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    if (performance.now() - since >= budget) {
+    if (next.value instanceof Promise) {
+      await next.value;
+      since = performance.now();
+    } else if (performance.now() - since >= budget) {
       await nextTask();
       since = performance.now();
     }

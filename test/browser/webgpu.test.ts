@@ -75,3 +75,54 @@ test("Chromium: await setBackend('webgpu'), async reads, the sync-read error, a 
   assert.ok(result.losses[result.losses.length - 1] < result.losses[0] / 2, `losses ${result.losses}`);
   assert.ok(result.accuracy >= 0.95, `accuracy ${result.accuracy}`);
 });
+
+interface DigitsResult {
+  accuracy: number; history: Record<string, number[]>; batchLosses: number; labelsRead: number;
+  computedReadError: string; evaluated: Record<string, number>;
+}
+
+test("Chromium: the digits MLP trains to >= 0.96 on webgpu (fitAsync, validation, metrics)", async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${server.url}package.json`);
+  const result = await page.evaluate(async (): Promise<DigitsResult> => {
+    const bundle = "/dist/browser/zendl.js";
+    const zd = (await import(bundle)) as typeof Zendl;
+    await zd.setBackend("webgpu");
+    const { x, y } = await zd.data.fetchDigits("/data/digits.csv.gz");
+    const [xTrain, xTest, yTrain, yTest] = zd.data.trainTestSplit(x, y, { testSize: 0.25, seed: 0 });
+    // labels came from the host, so their rows can be checked (and read) synchronously; a computed
+    // integer tensor cannot be
+    const labelsRead = yTrain.dataSync().length;
+    let computedReadError = "";
+    try { xTrain.argmax(1).dataSync(); } catch (e) { computedReadError = (e as Error).message; }
+    const scaler = await new zd.data.StandardScaler().fitAsync(xTrain);
+    zd.manualSeed(0);
+    const { nn, optim } = zd;
+    const model = new nn.Sequential(new nn.Linear(64, 128), new nn.ReLU(), new nn.Linear(128, 10));
+    let batchLosses = 0;
+    const history = await zd.fitAsync(model, scaler.transform(xTrain), yTrain, {
+      loss: nn.functional.crossEntropy, optimizer: new optim.Adam(model.parameters(), { lr: 0.01 }),
+      epochs: 8, batchSize: 128, seed: 0, verbose: 0, metrics: ["accuracy"],
+      validationData: [scaler.transform(xTest), yTest],
+      onEvent: (e) => { if (e.type === "batchEnd" && Number.isFinite(e.loss)) batchLosses++; },
+    });
+    const evaluated = await zd.evaluateAsync(model, scaler.transform(xTest), yTest,
+      { loss: nn.functional.crossEntropy, metrics: ["accuracy"] });
+    const predicted = zd.noGrad(() => model.forward(scaler.transform(xTest)).argmax(1));
+    const accuracy = (await predicted.eq(yTest).float().mean().data())[0];
+    return { accuracy, history: history.history, batchLosses, labelsRead, computedReadError, evaluated };
+  });
+  await page.close();
+  console.log(JSON.stringify({ accuracy: result.accuracy, valAccuracy: result.history.valAccuracy }));
+  assert.deepEqual(errors, [], "no uncaught errors in the page");
+  assert.equal(result.labelsRead, 1347);
+  assert.match(result.computedReadError, /cannot be read synchronously.*await t\.data\(\)/);
+  assert.equal(result.batchLosses, 8 * 11, "every step's loss reached its batchEnd event");
+  const { loss, valAccuracy } = result.history;
+  assert.ok(loss[loss.length - 1] < loss[0] / 4, `loss ${loss}`);
+  assert.ok(result.accuracy >= 0.96, `test accuracy ${result.accuracy}`);
+  assert.ok(Math.abs(valAccuracy[valAccuracy.length - 1] - result.accuracy) < 1e-6, "valAccuracy = accuracy");
+  assert.ok(Math.abs(result.evaluated.accuracy - result.accuracy) < 1e-6, "evaluateAsync's accuracy");
+});

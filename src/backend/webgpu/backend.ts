@@ -2,6 +2,7 @@ import type { DType, TypedArray } from "../../core/dtype.js";
 import type { ArgReduceOp, Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../backend.js";
 import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
 import { adamScalars, checkStepStorages } from "../js/optim.js";
+import { copyHostCopy, indexSelectHostCopy, noteHostWrite, readHostCopy } from "./host-copy.js";
 import { Launcher } from "./launcher.js";
 import type { GpuAdapterSummary, GpuExecutor } from "./protocol.js";
 import type { GpuStorage } from "./storage.js";
@@ -80,10 +81,13 @@ export class WebGpuBackend implements Backend {
     }
     if (data.length === 0) return;
     const copy = s.dtype === "int32" ? new Int32Array(data) : new Float32Array(data);
+    noteHostWrite(s, copy, offset);
     this.gpu.exec.enqueue({ t: "write", id: s.id, byteOffset: offset * 4, data: copy.buffer });
   }
 
   read(view: View): TypedArray {
+    const host = readHostCopy(view);
+    if (host !== null) return host;
     const readSync = this.gpu.exec.readSync;
     if (readSync === null) {
       throw new Error("webgpu backend: a GPU tensor cannot be read synchronously here (dataSync, toArray, " +
@@ -93,6 +97,8 @@ export class WebGpuBackend implements Backend {
   }
 
   async readAsync(view: View): Promise<TypedArray> {
+    const host = readHostCopy(view);
+    if (host !== null) return host;
     return this.readWith(view, (id, offset, bytes) => this.gpu.exec.read(id, offset, bytes));
   }
 
@@ -122,6 +128,7 @@ export class WebGpuBackend implements Backend {
     if (n === 0) return;
     this.gpu.run(copySource(wgslType(s.dtype), wgslType(d.dtype), nd), d, [s],
       [n, ...viewWords(dst.shape, dst, src)], groupsFor(n));
+    if (isLinear(dst)) copyHostCopy(src, d, dst.offset);
   }
 
   fill(dst: View, value: number): void {
@@ -230,6 +237,7 @@ export class WebGpuBackend implements Backend {
     if (n === 0) return;
     this.gpu.run(indexSelectSource(wgslType(s.dtype), shape.length), o, [s, i],
       [n, ...viewWords(shape, x), dim, index.offset, index.strides[0]], groupsFor(n));
+    indexSelectHostCopy(x, dim, index, o);
   }
 
   indexAdd(out: Storage, outShape: readonly number[], dim: number, index: View, src: View): void {

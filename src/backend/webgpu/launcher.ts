@@ -28,6 +28,7 @@ export class Launcher {
    */
   run(source: string, out: GpuStorage, inputs: readonly GpuStorage[], params: readonly number[],
     groups: readonly number[]): void {
+    out.host = null;
     let id = this.shaders.get(source);
     const first = id === undefined;
     if (id === undefined) this.shaders.set(source, (id = this.shaders.size + 1));

@@ -5,6 +5,8 @@ import type { GpuCommand } from "./protocol.js";
 /** A tensor's elements in a GPU buffer, named by id (the buffer itself lives with the device). */
 export class GpuStorage implements Storage {
   readonly backend = "webgpu";
+  /** The elements as the host last wrote them, for small int32 storages (see host-copy.ts). */
+  host: Int32Array | null = null;
   constructor(readonly dtype: DType, readonly size: number, readonly id: number, readonly capacity: number) {}
 }
 

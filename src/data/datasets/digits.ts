@@ -2,7 +2,7 @@ import { fromFlat } from "../../core/creation.js";
 import type { Tensor } from "../../core/tensor.js";
 import { platform } from "#platform";
 import type { ByteSource } from "../../io/sources.js";
-import { loadCsv, parseCsv } from "../csv.js";
+import { parseCsvValues, readCsvText } from "../csv.js";
 import { fetchBytes } from "../fetch.js";
 import { packageDataPath } from "./package-data.js";
 
@@ -21,10 +21,9 @@ export interface Digits {
 // Parsed once per process; every call gets fresh tensors so callers may dispose or modify theirs.
 let cache: { pixels: Float32Array; labels: Int32Array } | null = null;
 
-function remember({ x, y }: { x: Tensor; y: Tensor | null }): void {
-  cache = { pixels: x.dataSync() as Float32Array, labels: (y as Tensor).dataSync() as Int32Array };
-  x.dispose();
-  y?.dispose();
+// Parsed to arrays, never to tensors and back: a GPU tensor cannot be read back synchronously in a page.
+function remember({ features, labels }: { features: number[]; labels: number[] | null }): void {
+  cache = { pixels: Float32Array.from(features), labels: Int32Array.from(labels ?? []) };
 }
 
 function readDigits(): { pixels: Float32Array; labels: Int32Array } {
@@ -32,7 +31,10 @@ function readDigits(): { pixels: Float32Array; labels: Int32Array } {
     throw new Error("loadDigits: a browser cannot read the bundled file; call " +
       "`await zd.data.fetchDigits(url)` once with the URL where data/digits.csv.gz is served");
   }
-  if (cache === null) remember(loadCsv(packageDataPath("digits.csv.gz"), { header: false, labelColumn: -1 }));
+  if (cache === null) {
+    const text = readCsvText(packageDataPath("digits.csv.gz"));
+    remember(parseCsvValues(text, { header: false, labelColumn: -1 }));
+  }
   return cache as { pixels: Float32Array; labels: Int32Array };
 }
 
@@ -48,7 +50,7 @@ export async function fetchDigits(source?: ByteSource, options: DigitsOptions = 
       "fetchDigits(\"/data/digits.csv.gz\")");
   }
   const text = new TextDecoder().decode(await fetchBytes(source, "fetchDigits"));
-  remember(parseCsv(text, { header: false, labelColumn: -1 }, "digits"));
+  remember(parseCsvValues(text, { header: false, labelColumn: -1 }, "digits"));
   return loadDigits(options);
 }
 
