@@ -6,14 +6,20 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { BrowserContext } from "playwright-core";
 import { serveStatic, type StaticServer } from "../../examples/browser/server.js";
-import { ROOT } from "../../examples/browser/bundle.js";
+import { join } from "node:path";
+import { ROOT, bundlePage } from "../../examples/browser/bundle.js";
 import { launchChromium } from "../helpers/chromium.js";
 import type * as Zendl from "../../src/index.js";
 
 let browser: BrowserContext;
 let server: StaticServer;
 
+// the page suite bundled apart from browser.test.ts's copy: the two files may run at the same time
+const SUITE = join(ROOT, "dist/browser-webgpu-www");
+
 before(async () => {
+  await bundlePage(join(ROOT, "dist/test/browser/page/suite.js"), SUITE,
+    [join(ROOT, "dist/test/browser/page/train-worker.js")]);
   server = await serveStatic({ root: ROOT });
   browser = await launchChromium({ args: ["--enable-unsafe-webgpu"] });
 });
@@ -125,4 +131,22 @@ test("Chromium: the digits MLP trains to >= 0.96 on webgpu (fitAsync, validation
   assert.ok(result.accuracy >= 0.96, `test accuracy ${result.accuracy}`);
   assert.ok(Math.abs(valAccuracy[valAccuracy.length - 1] - result.accuracy) < 1e-6, "valAccuracy = accuracy");
   assert.ok(Math.abs(result.evaluated.accuracy - result.accuracy) < 1e-6, "evaluateAsync's accuracy");
+});
+
+test("Chromium: the op table's PyTorch fixtures on webgpu (float32, 10x the CPU tolerance)", async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${server.url}dist/browser-webgpu-www/index.html`);
+  await page.waitForFunction(() => "runOpTableOnWebGpu" in globalThis);
+  const result = await page.evaluate(() => (globalThis as unknown as {
+    runOpTableOnWebGpu(url: string): Promise<{ backend: string; cases: number; failures: string[] }> })
+    .runOpTableOnWebGpu("/test/fixtures/"));
+  await page.close();
+  console.log(JSON.stringify({ backend: result.backend, cases: result.cases,
+    failures: result.failures.length }));
+  assert.deepEqual(errors, [], "no uncaught errors in the page");
+  assert.equal(result.backend, "webgpu");
+  assert.ok(result.cases > 50, `ran ${result.cases} fixture cases`);
+  assert.deepEqual(result.failures, []);
 });

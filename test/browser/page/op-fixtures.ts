@@ -1,5 +1,7 @@
 // The op table against the PyTorch fixtures, inside a page: the same entries and comparison rule as
-// test/core/ops.test.ts (values and gradients, float32), reporting failures instead of asserting.
+// test/core/ops.test.ts (values and gradients, float32), reporting failures instead of asserting. On
+// WebGPU (no float64 in WGSL) float64 fixtures run in float32 with ten times the tolerance, as
+// test/webgpu/cases/ops.cases.ts does in Node, and every value is read asynchronously.
 import * as zd from "../../../src/index.js";
 import type { FixtureArray, FixtureValue } from "../../helpers/fixtures.js";
 import { OP_TABLE, type FixtureCase, type OpEntry } from "../../helpers/op-table.js";
@@ -16,15 +18,21 @@ function array(c: FixtureCase, field: string): FixtureArray {
   return v;
 }
 
+/** How a page runs the table: float64 fixtures as float32, and a tolerance factor (WebGPU: 10). */
+export interface OpTableOptions { float64As?: "float32"; toleranceScale?: number }
+let settings: OpTableOptions = {};
+
 function toTensor(arr: FixtureArray, requiresGrad = false): zd.Tensor {
-  const dtype: zd.DType = arr.dtype === "float64" ? "float64" : arr.dtype === "float32" ? "float32" : "int32";
+  const wide = settings.float64As ?? "float64";
+  const dtype: zd.DType = arr.dtype === "float64" ? wide : arr.dtype === "float32" ? "float32" : "int32";
   return zd.tensor(arr.data, { shape: [...arr.shape], dtype, requiresGrad });
 }
 
 /** The first element off by more than atol + rtol * |expected| (NaN matches NaN), or null. */
-function mismatch(actual: zd.Tensor, expected: FixtureArray, rtol: number, atol: number): string | null {
+async function mismatch(actual: zd.Tensor, expected: FixtureArray, rtol: number,
+  atol: number): Promise<string | null> {
   if (actual.shape.join() !== expected.shape.join()) return `shape [${actual.shape}] vs [${expected.shape}]`;
-  const a = actual.dataSync();
+  const a = await actual.data();
   for (let i = 0; i < a.length; i++) {
     const x = a[i], y = expected.data[i];
     if (Number.isNaN(x) && Number.isNaN(y)) continue;
@@ -35,12 +43,13 @@ function mismatch(actual: zd.Tensor, expected: FixtureArray, rtol: number, atol:
   return null;
 }
 
-function runCase(entry: OpEntry, c: FixtureCase): string | null {
+async function runCase(entry: OpEntry, c: FixtureCase): Promise<string | null> {
   const { args, call } = (entry.fromFixture as NonNullable<OpEntry["fromFixture"]>)(c);
   const inputs = args.map((name) => toTensor(array(c, name), `grad_${name}` in c));
-  const rtol = entry.rtol ?? 1e-5, atol = entry.atol ?? 1e-6;
+  const scale = settings.toleranceScale ?? 1;
+  const rtol = scale * (entry.rtol ?? 1e-5), atol = scale * (entry.atol ?? 1e-6);
   const output = call(...inputs);
-  const bad = mismatch(output, array(c, "output"), rtol, atol);
+  const bad = await mismatch(output, array(c, "output"), rtol, atol);
   if (bad) return `output: ${bad}`;
   const gradFields = Object.keys(c).filter((k) => k.startsWith("grad_"));
   if (gradFields.length === 0) return null;
@@ -49,7 +58,7 @@ function runCase(entry: OpEntry, c: FixtureCase): string | null {
   for (const field of gradFields) {
     const grad = inputs[args.indexOf(field.slice("grad_".length))]?.grad;
     if (!grad) return `${field}: no gradient reached the input`;
-    const wrong = mismatch(grad, array(c, field), rtol, atol);
+    const wrong = await mismatch(grad, array(c, field), rtol, atol);
     if (wrong) return `${field}: ${wrong}`;
   }
   return null;
@@ -58,7 +67,9 @@ function runCase(entry: OpEntry, c: FixtureCase): string | null {
 export interface OpTableResult { cases: number; failures: string[] }
 
 /** Runs every fixture case of ops.json and activations.json fetched from `fixturesUrl`. */
-export async function checkOpTable(fixturesUrl: string): Promise<OpTableResult> {
+export async function checkOpTable(fixturesUrl: string,
+  options: OpTableOptions = {}): Promise<OpTableResult> {
+  settings = options;
   const failures: string[] = [];
   let cases = 0;
   for (const file of ["ops", "activations"]) {
@@ -69,7 +80,7 @@ export async function checkOpTable(fixturesUrl: string): Promise<OpTableResult> 
       const entry = entryFor(c.op as string);
       cases++;
       try {
-        const error = entry ? runCase(entry, c) : "no op-table entry";
+        const error = entry ? await runCase(entry, c) : "no op-table entry";
         if (error) failures.push(`${file}/${name}: ${error}`);
       } catch (e) {
         failures.push(`${file}/${name}: threw ${(e as Error).message}`);

@@ -131,3 +131,12 @@ export function trainInWorker(digitsUrl: string): Promise<unknown> {
   });
 }
 (globalThis as unknown as { trainInWorker: typeof trainInWorker }).trainInWorker = trainInWorker;
+
+/** The op table on the WebGPU backend (float64 fixtures as float32, ten times the tolerance). */
+export async function runOpTableOnWebGpu(fixturesUrl: string): Promise<OpTableResult & { backend: string }> {
+  await zd.setBackend("webgpu");
+  const result = await checkOpTable(fixturesUrl, { float64As: "float32", toleranceScale: 10 });
+  return { ...result, backend: zd.getBackend() };
+}
+(globalThis as unknown as { runOpTableOnWebGpu: typeof runOpTableOnWebGpu }).runOpTableOnWebGpu =
+  runOpTableOnWebGpu;
