@@ -6,6 +6,7 @@ import { crossEntropy, mseLoss } from "../nn/functional/losses.js";
 import { trainTestSplit } from "../data/split.js";
 import { r2Score } from "../train/metrics.js";
 import { runAsync, runSync, type AsyncTrainingOptions, type Steps } from "../train/stepper.js";
+import { readInterval } from "../train/deferred.js";
 import { BaseMLP, toFeatures, type MLPOptions } from "./mlp.js";
 
 function toLabels(name: string, y: Tensor | readonly number[], n: number): Int32Array {
@@ -51,7 +52,8 @@ export class MLPClassifier extends BaseMLP {
    */
   fitAsync(x: Tensor | NestedArray, y: Tensor | readonly number[],
     options?: AsyncTrainingOptions): Promise<this> {
-    return runAsync(this.fitSteps(x, y), options);
+    this.readEvery = readInterval(options?.readEvery);
+    return runAsync(this.fitSteps(x, y), options).finally(() => { this.readEvery = 0; });
   }
 
   private *fitSteps(x: Tensor | NestedArray, y: Tensor | readonly number[]): Steps<this> {
@@ -77,8 +79,10 @@ export class MLPClassifier extends BaseMLP {
 
   /** Predicted class labels (int32). */
   predict(x: Tensor | NestedArray): Tensor {
-    const index = noGrad(() => this.forward(toFeatures("MLPClassifier", x)).argmax(1)).dataSync();
-    return tensor(Int32Array.from(index, (i) => this.classes[i]), { dtype: "int32" });
+    const index = noGrad(() => this.forward(toFeatures("MLPClassifier", x)).argmax(1));
+    // labels 0..C-1 (the usual case) are the arg-max itself: no read-back, so a GPU in a page can predict
+    if (this.classes.every((c, i) => c === i)) return index;
+    return tensor(Int32Array.from(index.dataSync(), (i) => this.classes[i]), { dtype: "int32" });
   }
 
   /** Mean accuracy on (x, y). */
@@ -112,7 +116,8 @@ export class MLPRegressor extends BaseMLP {
 
   /** `fit` that yields to the event loop between steps. @example await reg.fitAsync(x, y); */
   fitAsync(x: Tensor | NestedArray, y: Tensor | NestedArray, options?: AsyncTrainingOptions): Promise<this> {
-    return runAsync(this.fitSteps(x, y), options);
+    this.readEvery = readInterval(options?.readEvery);
+    return runAsync(this.fitSteps(x, y), options).finally(() => { this.readEvery = 0; });
   }
 
   private *fitSteps(x: Tensor | NestedArray, y: Tensor | NestedArray): Steps<this> {

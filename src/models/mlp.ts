@@ -12,6 +12,7 @@ import { SGD } from "../optim/sgd.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { Callback } from "../train/callbacks.js";
 import { fitSteps, predict } from "../train/fit.js";
+import { readsAsynchronously } from "../train/deferred.js";
 import type { Steps } from "../train/stepper.js";
 import { SklearnSchedule, type ScheduleOptions } from "./mlp-schedule.js";
 
@@ -154,6 +155,9 @@ export abstract class BaseMLP {
     }
   }
 
+  /** @internal `readEvery` of the fitAsync running, 0 for fit (see train/deferred.ts). */
+  protected readEvery = 0;
+
   /** The training loop as a generator yielding between steps (fit and fitAsync drive it). */
   protected *trainSteps(x: Tensor, target: Tensor, validation: [Tensor, Tensor] | null): Steps<this> {
     const o = this.options;
@@ -188,7 +192,7 @@ export abstract class BaseMLP {
     yield* fitSteps(model, x, target, {
       loss, optimizer, epochs: o.maxIter, batchSize, shuffle: o.shuffle, seed: o.randomState, verbose: 0,
       callbacks: [schedule, ...o.callbacks], resumeFrom: o.resumeFrom,
-    });
+    }, readsAsynchronously(x) ? this.readEvery : 0);
     this.lossCurve = schedule.lossCurve;
     this.validationScores = schedule.validationScores;
     this.nIter = schedule.lossCurve.length;

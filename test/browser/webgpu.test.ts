@@ -84,7 +84,7 @@ test("Chromium: await setBackend('webgpu'), async reads, the sync-read error, a 
 
 interface DigitsResult {
   accuracy: number; history: Record<string, number[]>; batchLosses: number; labelsRead: number;
-  computedReadError: string; evaluated: Record<string, number>;
+  computedReadError: string; evaluated: Record<string, number>; clfAccuracy: number; clfIterations: number;
 }
 
 test("Chromium: the digits MLP trains to >= 0.96 on webgpu (fitAsync, validation, metrics)", async () => {
@@ -118,10 +118,16 @@ test("Chromium: the digits MLP trains to >= 0.96 on webgpu (fitAsync, validation
       { loss: nn.functional.crossEntropy, metrics: ["accuracy"] });
     const predicted = zd.noGrad(() => model.forward(scaler.transform(xTest)).argmax(1));
     const accuracy = (await predicted.eq(yTest).float().mean().data())[0];
-    return { accuracy, history: history.history, batchLosses, labelsRead, computedReadError, evaluated };
+    // the scikit-learn-style estimator too: fitAsync reads its losses in batches, predict reads nothing
+    const clf = await new zd.models.MLPClassifier({ hiddenLayerSizes: [64], maxIter: 12, randomState: 0 })
+      .fitAsync(xTrain.div(16), yTrain);
+    const clfAccuracy = (await clf.predict(xTest.div(16)).eq(yTest).float().mean().data())[0];
+    return { accuracy, history: history.history, batchLosses, labelsRead, computedReadError, evaluated,
+      clfAccuracy, clfIterations: clf.nIter };
   });
   await page.close();
-  console.log(JSON.stringify({ accuracy: result.accuracy, valAccuracy: result.history.valAccuracy }));
+  console.log(JSON.stringify({ accuracy: result.accuracy, valAccuracy: result.history.valAccuracy,
+    clfAccuracy: result.clfAccuracy }));
   assert.deepEqual(errors, [], "no uncaught errors in the page");
   assert.equal(result.labelsRead, 1347);
   assert.match(result.computedReadError, /cannot be read synchronously.*await t\.data\(\)/);
@@ -131,6 +137,8 @@ test("Chromium: the digits MLP trains to >= 0.96 on webgpu (fitAsync, validation
   assert.ok(result.accuracy >= 0.96, `test accuracy ${result.accuracy}`);
   assert.ok(Math.abs(valAccuracy[valAccuracy.length - 1] - result.accuracy) < 1e-6, "valAccuracy = accuracy");
   assert.ok(Math.abs(result.evaluated.accuracy - result.accuracy) < 1e-6, "evaluateAsync's accuracy");
+  assert.equal(result.clfIterations, 12);
+  assert.ok(result.clfAccuracy >= 0.85, `MLPClassifier accuracy ${result.clfAccuracy}`);
 });
 
 test("Chromium: the op table's PyTorch fixtures on webgpu (float32, 10x the CPU tolerance)", async () => {
