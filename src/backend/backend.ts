@@ -97,6 +97,12 @@ export interface OptionalKernels {}
 export interface BackendServices {
   /** True when allocating `bytes` more would pass the backend's soft memory limit. */
   nearMemoryLimit?(bytes: number): boolean;
+  /**
+   * Bytes each storage counts as, at least, toward the allocation budget that triggers a collection
+   * (core/memory.ts). A GPU buffer costs the driver far more than its bytes: without this a loop of
+   * small tensors would hold hundreds of thousands of buffers before its first collection.
+   */
+  readonly minStorageCharge?: number;
   /** Where a backend has a heap of its own: its size and the bytes moved out of it (`zd.memory()`). */
   memoryStats?(): { heapBytes: number; evictedBytes: number };
   /**

@@ -22,8 +22,11 @@ export class StorageRef {
   watched = false;
   scratch = 0;
   readonly bytes: number;
+  /** What the storage counts toward the collection budget: its bytes, or the backend's minimum. */
+  readonly charge: number;
   constructor(readonly storage: Storage, readonly backend: Backend) {
     this.bytes = storage.size * bytesPerElement(storage.dtype);
+    this.charge = Math.max(this.bytes, backend.minStorageCharge ?? 0);
     liveStorageBytes += this.bytes;
   }
 
@@ -135,7 +138,7 @@ export function untrackTensor(life: Lifetime): void {
   liveTensors--;
   // Memory given back by hand (dispose, tidy) needs no collection to find it: take it off the budget,
   // or a loop that tidies every step would still force a full collection every 64 MiB it allocates.
-  if (life.ref.release()) bytesSinceCollection = Math.max(0, bytesSinceCollection - life.ref.bytes);
+  if (life.ref.release()) bytesSinceCollection = Math.max(0, bytesSinceCollection - life.ref.charge);
 }
 
 // ---- pressure-triggered collection -----------------------------------------------------------------

@@ -62,7 +62,7 @@ export class Tensor {
   static _empty(shape: readonly number[], dtype: DType, backend: Backend): Tensor {
     const size = shapeSize(shape);
     const bytes = size * bytesPerElement(dtype);
-    noteAllocation(bytes, backend.nearMemoryLimit?.(bytes) ?? false);
+    noteAllocation(Math.max(bytes, backend.minStorageCharge ?? 0), backend.nearMemoryLimit?.(bytes) ?? false);
     return new Tensor(new StorageRef(backend.alloc(size, dtype), backend), shape);
   }
 

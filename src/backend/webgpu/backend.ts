@@ -41,6 +41,8 @@ function isLinear(view: View): boolean {
  */
 export class WebGpuBackend implements Backend {
   readonly name = "webgpu";
+  /** 4 KiB a buffer: a loop of small tensors collects every 16,384 buffers or so (64 MiB budget). */
+  readonly minStorageCharge = 4096;
   private readonly gpu: Launcher;
   /** Bound where a kernel has an optional operand that is absent (a binding cannot be left empty). */
   private readonly dummy: GpuStorage;

@@ -53,6 +53,32 @@ function cases(): void {
     assert.ok(info.numBytes < 16 * 2 ** 20, `live bytes after a collection: ${info.numBytes}`);
   });
 
+  test("10,000 training steps that never dispose keep GPU memory flat (buffers counted, not bytes)", () => {
+    // Small tensors: each step allocates about 40 buffers but only ~5 KB, so the 64 MiB byte budget alone
+    // would let 400,000 buffers pile up; each GPU buffer counts as 4 KiB (minStorageCharge) instead.
+    const steps = 10_000;
+    const x = zd.randn([32, 8], { seed: 1 }), y = x.sum(1, true).tanh();
+    zd.manualSeed(0);
+    const model = new nn.Sequential(new nn.Linear(8, 16), new nn.Tanh(), new nn.Linear(16, 1));
+    const optimizer = new optim.Adam(model.parameters(), { lr: 0.01 });
+    const held = [0, 0], live = [0, 0], losses: number[] = [];
+    for (let step = 0; step < steps; step++) {
+      optimizer.zeroGrad();
+      const loss = model.forward(x).sub(y).square().mean();
+      loss.backward();
+      optimizer.step();
+      if (step % 2500 === 0 || step === steps - 1) losses.push(loss.item());
+      const { heapBytes = 0, numBytes } = zd.memory({ collect: false });
+      const half = step < steps / 2 ? 0 : 1;
+      held[half] = Math.max(held[half], heapBytes);
+      live[half] = Math.max(live[half], numBytes);
+    }
+    assert.ok(losses[losses.length - 1] < losses[0] / 10, `the loss falls: ${losses.join(", ")}`);
+    assert.ok(held[1] <= held[0] * 1.1,
+      `GPU bytes held: peak ${held[0]} in the first half, ${held[1]} after`);
+    assert.ok(live[1] <= 16 * 2 ** 20, `live bytes peak ${live[1]} in the second half`);
+  });
+
   test("tensors on two backends do not mix: the error names both; t.to() moves them", () => {
     const gpu = zd.tensor([1, 2, 3]);
     const cpu = gpu.to("js");
