@@ -1,5 +1,6 @@
 // The browser demo (npm run demo): train the digits MLP and LeNet-5 on the Fashion-MNIST subset in the
-// page with live charts, then draw a digit and watch the prediction. Query: ?epochs=N&autorun=digits.
+// page with live charts, then draw a digit and watch the prediction. Query: ?epochs=N&autorun=digits, and
+// ?backend=webgpu to train on the GPU. Every read-back is awaited (a page cannot wait for a GPU buffer).
 import * as zd from "../../src/index.js";
 import { drawBars, drawChart, drawConfusion, type Series } from "./chart.js";
 import { DrawPad } from "./draw-pad.js";
@@ -48,8 +49,8 @@ async function train(job: Job): Promise<void> {
       }
     },
   });
-  const predicted = zd.predict(job.model, xTest).argmax(1).dataSync();
-  const truth = yTest.dataSync();
+  const predicted = await zd.predict(job.model, xTest).argmax(1).data();
+  const truth = await yTest.data();
   const counts = job.names.map(() => job.names.map(() => 0));
   predicted.forEach((p, i) => { counts[truth[i]][p]++; });
   drawConfusion($<HTMLCanvasElement>(`${job.name}-confusion`), counts, job.names);
@@ -62,7 +63,7 @@ let digitsScaler: zd.data.StandardScaler | null = null;
 async function trainDigits(): Promise<void> {
   const { x, y } = await data.fetchDigits("./data/digits.csv.gz");
   const [xTrain, xTest, yTrain, yTest] = data.trainTestSplit(x, y, { testSize: 0.25, seed: 0 });
-  digitsScaler = new data.StandardScaler().fit(xTrain);
+  digitsScaler = await new data.StandardScaler().fitAsync(xTrain);
   zd.manualSeed(0);
   const model = new nn.Sequential(new nn.Linear(64, 128), new nn.ReLU(), new nn.Linear(128, 10));
   await train({ name: "digits", names: DIGITS, model, epochs: epochsParam || 20, batchSize: 32,
@@ -82,13 +83,20 @@ async function trainFashion(): Promise<void> {
 
 const pad = new DrawPad($<HTMLCanvasElement>("pad"), () => predictDrawing());
 
-/** The drawing as the digits data set's 8x8 counts (0..16), through the scaler and the MLP. */
+/**
+ * The drawing as the digits data set's 8x8 counts (0..16), through the scaler and the MLP; nothing
+ * (empty bars) until something is drawn: a blank canvas is not a digit.
+ */
 function predictDrawing(): void {
-  if (!digitsModel || !digitsScaler) return;
+  const bars = $<HTMLCanvasElement>("digits-probs");
   const cells = pad.toGrid(8).map((v) => v * 16);
+  if (!digitsModel || !digitsScaler || cells.every((v) => v === 0)) {
+    drawBars(bars, DIGITS.map(() => 0), DIGITS);
+    return;
+  }
   const x = digitsScaler.transform(zd.tensor([cells]));
-  const probabilities = zd.noGrad(() => (digitsModel as zd.nn.Sequential).call(x).softmax(1)).dataSync();
-  drawBars($<HTMLCanvasElement>("digits-probs"), Array.from(probabilities), DIGITS);
+  const probabilities = zd.noGrad(() => (digitsModel as zd.nn.Sequential).call(x).softmax(1));
+  void probabilities.data().then((p) => drawBars(bars, Array.from(p), DIGITS));
 }
 
 function button(id: string, run: () => Promise<void>): void {
@@ -108,8 +116,16 @@ function button(id: string, run: () => Promise<void>): void {
 }
 
 await zd.ready();
+let opened = "";
+if (params.get("backend") === "webgpu") {
+  try {
+    await zd.setBackend("webgpu");
+  } catch (error) {
+    opened = ` (webgpu: ${(error as Error).message})`;
+  }
+}
 $("status").textContent = `backend ${zd.getBackend()} · ${zd.getNumThreads()} thread(s) · ` +
-  `crossOriginIsolated ${globalThis.crossOriginIsolated === true}`;
+  `crossOriginIsolated ${globalThis.crossOriginIsolated === true}${opened}`;
 button("digits-train", trainDigits);
 button("fashion-train", trainFashion);
 $("pad-clear").onclick = () => { pad.clear(); predictDrawing(); };

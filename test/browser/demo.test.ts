@@ -13,7 +13,7 @@ let server: StaticServer;
 
 before(async () => {
   server = await startDemo(0);
-  browser = await launchChromium();
+  browser = await launchChromium({ args: ["--enable-unsafe-webgpu"] });
 });
 
 after(async () => {
@@ -32,23 +32,30 @@ function countColor(png: Buffer, rgb: [number, number, number]): number {
   return n;
 }
 
-test("the demo trains the digits MLP for one epoch and draws its chart and confusion matrix", async () => {
+for (const backend of ["wasm", "webgpu"]) {
+  test(`the demo trains the digits MLP for one epoch on ${backend} and draws its chart and confusion matrix`,
+    () => demoRun(backend));
+}
+
+async function demoRun(backend: string): Promise<void> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${server.url}?epochs=1&autorun=digits`);
+  await page.goto(`${server.url}?epochs=1&autorun=digits${backend === "webgpu" ? "&backend=webgpu" : ""}`);
   await page.waitForFunction(() => (document.body.dataset.done ?? "").includes("digits"), null,
     { timeout: 120_000 });
+  const badge = await page.locator("#status").textContent();
   const status = await page.locator("#digits-status").textContent();
   const chart = await page.locator("#digits-chart").screenshot();
   const confusion = await page.locator("#digits-confusion").screenshot();
   await page.close();
   assert.deepEqual(errors, []);
+  assert.match(badge ?? "", new RegExp(`^backend ${backend} `));
   assert.match(status ?? "", /epoch 1\/1: loss [\d.]+, test accuracy [\d.]+%/);
   // the loss line is #dc2626 and the test-accuracy line #2563eb; a blank chart has neither
-  console.log(JSON.stringify({ demo: status, lossPixels: countColor(chart, [0xdc, 0x26, 0x26]),
+  console.log(JSON.stringify({ demo: status, backend, lossPixels: countColor(chart, [0xdc, 0x26, 0x26]),
     accuracyPixels: countColor(chart, [0x25, 0x63, 0xeb]) }));
   assert.ok(countColor(chart, [0xdc, 0x26, 0x26]) > 300, "the loss line is drawn (the legend has 100)");
   assert.ok(countColor(chart, [0x25, 0x63, 0xeb]) > 300, "the accuracy line is drawn (the legend has 100)");
   assert.ok(countColor(confusion, [0x25, 0x63, 0xeb]) > 500, "the confusion matrix has its diagonal");
-});
+}
