@@ -112,6 +112,30 @@ export function setBackend(name: string): Promise<void> {
   return Promise.resolve();
 }
 
+/**
+ * @internal The backend `name`, opened if it must be (webgpu), without making it the active one.
+ */
+export async function openBackend(name: string): Promise<Backend> {
+  const previous = active;
+  try {
+    await setBackend(name);
+    return activeBackend();
+  } finally {
+    active = previous;
+  }
+}
+
+/** @internal Runs `fn` with `backend` as the one new tensors are made on, then restores the active one. */
+export function withBackend<T>(backend: Backend, fn: () => T): T {
+  const previous = active;
+  active = backend;
+  try {
+    return fn();
+  } finally {
+    active = previous;
+  }
+}
+
 /** Name of the active backend. */
 export function getBackend(): string {
   return activeBackend().name;

@@ -4,6 +4,7 @@
  * that `load` can rebuild the model without its code; the weights stay readable by any tool.
  */
 import { platform } from "#platform";
+import { openBackend, withBackend } from "../backend/registry.js";
 import { Module, type AnyModule, type StateDict } from "../nn/module.js";
 import { buildModule } from "../nn/registry.js";
 import {
@@ -172,15 +173,34 @@ function rebuild({ stateDict, metadata }: FileContents, path: string): AnyModule
   return module;
 }
 
+/** Where `load` and `loadStateDict` put the tensors they read. */
+export interface LoadOptions {
+  /** The backend to make them on (default: the active one); "webgpu" is opened when it must be. */
+  backend?: string;
+}
+
+/** Runs `fn` on `contents` with its tensors (and whatever `fn` makes) on the backend named, if any. */
+async function placed<T>(contents: FileContents, name: string | undefined,
+  fn: (contents: FileContents) => T): Promise<T> {
+  if (name === undefined) return fn(contents);
+  const backend = await openBackend(name);
+  return withBackend(backend, () => {
+    const stateDict: StateDict = new Map([...contents.stateDict].map(([k, t]) => [k, t.to(name)]));
+    return fn({ ...contents, stateDict });
+  });
+}
+
 /**
  * Rebuilds a model saved by `save` (architecture and weights, strictly checked) from a path (Node), a
- * URL, a `Response`, a `Blob` or the bytes. The type parameter is an unchecked convenience for the
- * caller's known model type.
- * @example const model = await zd.load<nn.Sequential>("digits.zendl");
+ * URL, a `Response`, a `Blob` or the bytes, on the active backend or `options.backend`. The type
+ * parameter is an unchecked convenience for the caller's known model type.
+ * @example const model = await zd.load<nn.Sequential>("digits.zendl", { backend: "webgpu" });
  */
-export async function load<M extends AnyModule = Module>(source: ByteSource): Promise<M> {
+export async function load<M extends AnyModule = Module>(source: ByteSource,
+  options: LoadOptions = {}): Promise<M> {
   checkSource("load", source);
-  return rebuild(await contentsOf("load", source), describeSource(source)) as M;
+  const contents = await contentsOf("load", source);
+  return placed(contents, options.backend, (c) => rebuild(c, describeSource(source))) as Promise<M>;
 }
 
 /** `load`, synchronously. @example const model = zd.loadSync("model.safetensors") */
@@ -193,9 +213,9 @@ export function loadSync<M extends AnyModule = Module>(path: string | Uint8Array
  * The tensors of a safetensors file by name, from zendl or from PyTorch (int64 becomes int32).
  * @example model.loadStateDict(await zd.loadStateDict("pytorch_model.safetensors"));
  */
-export async function loadStateDict(source: ByteSource): Promise<StateDict> {
+export async function loadStateDict(source: ByteSource, options: LoadOptions = {}): Promise<StateDict> {
   checkSource("loadStateDict", source);
-  return (await contentsOf("loadStateDict", source)).stateDict;
+  return placed(await contentsOf("loadStateDict", source), options.backend, (c) => c.stateDict);
 }
 
 /** `loadStateDict`, synchronously. @example model.loadStateDict(zd.loadStateDictSync("w.safetensors")) */

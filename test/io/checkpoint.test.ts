@@ -41,6 +41,25 @@ test("save then load rebuilds the architecture and gives the same outputs", asyn
   assert.deepEqual(Array.from(tensors.get("3.bias")!.data), Array.from(bias.dataSync()));
 });
 
+test("load and loadStateDict with { backend } put the tensors there; the active backend stays", async () => {
+  const dir = await tempDir();
+  const path = join(dir, "model.zendl");
+  const model = makeModel().eval();
+  await zd.save(model, path);
+  const active = zd.getBackend();
+  const other = active === "js" ? "wasm" : "js";
+  const loaded = (await zd.load<nn.Sequential>(path, { backend: other })).eval();
+  assert.equal(zd.getBackend(), active);
+  for (const p of loaded.parameters()) assert.equal(p.backend.name, other);
+  const x = zd.randn([5, 4], { seed: 9 });
+  // the same weights; the two backends may round differently (fused multiply-adds)
+  assertClose(loaded.forward(x.to(other)).to(active), model.forward(x), { rtol: 1e-5, atol: 1e-6 });
+  const state = await zd.loadStateDict(path, { backend: other });
+  for (const t of state.values()) assert.equal(t.backend.name, other);
+  await assert.rejects(zd.load(path, { backend: "tpu" }), /unknown backend "tpu"/);
+  assert.equal(zd.getBackend(), active);
+});
+
 test("the PyTorch-written state-dict fixture loads into the same zendl architecture", async () => {
   const c = loadFixture("state-dict").model;
   const path = fixturePath("state-dict.safetensors");

@@ -5,6 +5,10 @@ import { inWebGpuChild } from "../../helpers/webgpu-env.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as zd from "../../../src/index.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { assertClose } from "../../helpers/allclose.js";
 
 function cases(): void {
   const { nn, optim } = zd;
@@ -91,6 +95,21 @@ function cases(): void {
     assert.equal(back.backend.name, "webgpu");
     assert.deepEqual(back.add(gpu).toArray(), [3, 6, 9]);
     assert.throws(() => gpu.to("tpu"), /neither a dtype .* nor a usable backend/);
+  });
+
+  test("zd.load(path, { backend }) rebuilds a saved model on either side", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zendl-webgpu-load-"));
+    const path = join(dir, "model.zendl");
+    const model = new nn.Sequential(new nn.Linear(4, 8), new nn.Tanh(), new nn.Linear(8, 3));
+    await zd.save(model, path);
+    const onCpu = await zd.load<zd.nn.Sequential>(path, { backend: "js" });
+    assert.equal(zd.getBackend(), "webgpu");
+    assert.ok(onCpu.parameters().every((p) => p.backend.name === "js"));
+    const onGpu = await zd.load<zd.nn.Sequential>(path);
+    assert.ok(onGpu.parameters().every((p) => p.backend.name === "webgpu"));
+    const x = zd.randn([5, 4], { seed: 2 });
+    assertClose(onGpu.forward(x).to("js"), onCpu.forward(x.to("js")), { rtol: 1e-5, atol: 1e-6 });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test("reads: dataSync waits for the GPU in Node, data() resolves, bad views are copied first", async () => {
