@@ -204,3 +204,21 @@ export function where_nd(nd: i32, meta: usize, cond: usize, a: usize, b: usize, 
     }
   }
 }
+
+/**
+ * ReLU's backward over n contiguous float32: out = x <= 0 ? 0 : g (PyTorch's threshold_backward: a
+ * NaN x passes g). One pass instead of a mask and a multiply.
+ */
+export function relu_backward_f32(g: usize, x: usize, out: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, v128.andnot(v128.load(g + o), f32x4.le(v128.load(x + o), zero)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(x + o) <= 0 ? <f32>0 : load<f32>(g + o));
+  }
+}

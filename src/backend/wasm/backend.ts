@@ -10,7 +10,7 @@ import { loadKernels, type KernelVariant } from "./loader.js";
 import { WasmStorage } from "./storage.js";
 import { Residency } from "./residency.js";
 import type { KernelContext, KernelExports } from "./context.js";
-import { fastBinary, fastUnary, fastWhere, warmUpElementwise } from "./elementwise.js";
+import { fastBinary, fastReluBackward, fastUnary, fastWhere, warmUpElementwise } from "./elementwise.js";
 import { fastReduce, fastArgReduce } from "./reduce.js";
 import { fastMatmul, warmUpGemm } from "./gemm.js";
 import { fastCopy, fastFill } from "./copy.js";
@@ -227,6 +227,10 @@ export class WasmBackend implements Backend, KernelContext {
   matmul(a: View, b: View, out: Storage, accumulate = false): void {
     if (fastMatmul(this, a, b, out, accumulate)) return;
     this.reference.matmul(this.jsView(a), this.jsView(b), this.js(out), accumulate);
+  }
+
+  reluBackward(grad: View, x: View, out: Storage): boolean {
+    return fastReluBackward(this, grad, x, out);
   }
 
   softmax(x: View, rows: number, cols: number, out: Storage, log: boolean): void {

@@ -80,6 +80,18 @@ export function fastWhere(ctx: KernelContext, cond: View, a: View, b: View, out:
  * V8 runs new WebAssembly in its baseline tier for the first calls: run each hot kernel a few times
  * on a scratch block so the first real calls get the optimized code.
  */
+/** ReLU's backward (core/ops/relu-grad.ts) on contiguous float32 views; false for anything else. */
+export function fastReluBackward(ctx: KernelContext, grad: View, x: View, out: Storage): boolean {
+  if (grad.storage.dtype !== "float32" || x.storage.dtype !== "float32" || out.dtype !== "float32" ||
+    !isContiguous(grad) || !isContiguous(x)) return false;
+  const n = numel(x.shape);
+  if (n > 0) {
+    ctx.exports.relu_backward_f32(ctx.ptr(grad.storage) + grad.offset * 4, ctx.ptr(x.storage) + x.offset * 4,
+      ctx.ptr(out), n);
+  }
+  return true;
+}
+
 export function warmUpElementwise(ctx: KernelContext): void {
   const n = 1024;
   const block = ctx.heap.alloc(3 * n * 4);

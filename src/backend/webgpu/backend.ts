@@ -4,9 +4,10 @@ import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
 import { adamScalars, checkStepStorages } from "../js/optim.js";
 import { copyHostCopy, indexSelectHostCopy, noteHostWrite, readHostCopy } from "./host-copy.js";
 import { Launcher } from "./launcher.js";
+import { reluBackward } from "./relu.js";
 import type { GpuAdapterSummary, GpuExecutor } from "./protocol.js";
 import type { GpuStorage } from "./storage.js";
-import { f32Word, groupsFor, viewWords, wgslType } from "./wgsl-common.js";
+import { f32Word, groupsFor, isLinear, viewWords, wgslType } from "./wgsl-common.js";
 import { binarySource, copySource, fillSource, unarySource, whereSource } from "./wgsl-elementwise.js";
 import { argReduceSource, reduceSource } from "./wgsl-reduce.js";
 import { matmulSimpleSource, matmulSource, TILE } from "./wgsl-matmul.js";
@@ -23,15 +24,6 @@ const contiguous = (shape: readonly number[]): number[] => {
   return strides;
 };
 
-/** True when a view's elements are one run of the storage in row-major order. */
-function isLinear(view: View): boolean {
-  let expected = 1;
-  for (let d = view.shape.length - 1; d >= 0; d--) {
-    if (view.shape[d] !== 1 && view.strides[d] !== expected) return false;
-    expected *= view.shape[d];
-  }
-  return true;
-}
 
 /**
  * The WebGPU backend: storages are GPU buffers (float32, and int32 for indices), every required
@@ -269,6 +261,8 @@ export class WebGpuBackend implements Backend {
     this.gpu.run(tiled ? softmaxBackwardSource() : softmaxBackwardSimpleSource(), o, [sy, sg],
       [rows, cols, y.offset, g.offset, log ? 1 : 0], groupsFor(rows, tiled ? 1 : undefined));
   }
+
+  reluBackward(grad: View, x: View, out: Storage): boolean { return reluBackward(this.gpu, grad, x, out); }
 
   sgdStep(p: Storage, g: Storage, buf: Storage | null, n: number, o: SgdStepOptions): void {
     checkStepStorages("sgdStep", n, [p, g, buf]);

@@ -74,3 +74,13 @@ export function viewWords(shape: readonly number[], ...views: { offset: number;
   for (const v of views) words.push(v.offset, ...v.strides);
   return words;
 }
+
+/** True when a view's elements are one run of its storage in row-major order. */
+export function isLinear(view: { shape: readonly number[]; strides: readonly number[] }): boolean {
+  let expected = 1;
+  for (let d = view.shape.length - 1; d >= 0; d--) {
+    if (view.shape[d] !== 1 && view.strides[d] !== expected) return false;
+    expected *= view.shape[d];
+  }
+  return true;
+}

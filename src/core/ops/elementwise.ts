@@ -7,6 +7,7 @@ import { floatTypeOf, isDType, promoteTypes } from "../dtype.js";
 import { broadcastShapes, broadcastStrides, shapesEqual } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { checkFinite, checkPositive } from "../../util/check.js";
+import { reluGrad } from "./relu-grad.js";
 
 /** Every op checks its tensor arguments, so a wrong argument names the op instead of failing deep inside. */
 export function checkTensor(op: string, x: unknown, name = "input"): Tensor {
@@ -181,7 +182,7 @@ export function ceil(x: Tensor): Tensor { return flat("ceil", x); }
 export function round(x: Tensor): Tensor { return flat("round", x); }
 
 export function relu(x: Tensor): Tensor {
-  return attach(unary("relu", x), "relu", [x], (g, _, [i]) => [mul(g, gt(i, 0))]);
+  return attach(unary("relu", x), "relu", [x], (g, _, [i]) => [reluGrad(g, i)]);
 }
 export function sigmoid(x: Tensor): Tensor {
   return attach(unary("sigmoid", x), "sigmoid", [x], (g, o) => [mul(g, mul(o, sub(1, o)))]);

@@ -112,6 +112,15 @@ function cases(): void {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test("relu's fused backward: grad where x > 0 or x is NaN, else +0 (as PyTorch)", () => {
+    const xs = [-1, 0, -0, 1, NaN, 2.5, -3, Infinity, -Infinity, 0.5];
+    const gs = [NaN, -1, 2, -3, 4, NaN, NaN, 5, 6, -7];
+    const x = zd.tensor(xs).requiresGrad_();
+    x.relu().backward(zd.tensor(gs));
+    const got = Array.from(x.grad!.dataSync());
+    got.forEach((v, i) => assert.ok(Object.is(v, xs[i] <= 0 ? 0 : gs[i]), `element ${i}: ${v}`));
+  });
+
   test("reads: dataSync waits for the GPU in Node, data() resolves, bad views are copied first", async () => {
     const x = zd.arange(12).reshape([3, 4]).float();
     assert.deepEqual(x.T.toArray(), [[0, 4, 8], [1, 5, 9], [2, 6, 10], [3, 7, 11]]);
