@@ -2,15 +2,16 @@
  * GEMM throughput: GFLOPS = 2·M·N·K / median seconds per product, after warm-up, for square sizes and
  * the three products of a 784-256 layer's training step (with transposed views, as backprop makes them).
  * zendl native and wasm (1 and 2 threads where `setNumThreads` exists), the zendl reference backend (small
- * shapes), numpy (OpenBLAS, 1 and 2 threads, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so it
- * picks its own kernel, which threadpoolctl names), TensorFlow.js wasm and cpu.
+ * shapes), numpy (OpenBLAS, 1 and 2 threads, OPENBLAS_L2_SIZE unset and OPENBLAS_CORETYPE unset so it
+ * picks its own kernel, which threadpoolctl names, unless that is a generic fallback: see
+ * openblasCoreType), TensorFlow.js wasm and cpu.
  * Writes bench/results/gemm-<time>.json. `--quick`: only the target shapes, zendl and numpy.
  */
 import * as zd from "../src/index.js";
 import { setNumThreads, useBackend } from "./lib/backend.js";
 import { loadLine, machineLine, writeResult } from "./lib/env.js";
 import { GEMM_SHAPES, TARGET_LABELS, spotCheck, storedShapes, type GemmShape } from "./lib/gemm-shapes.js";
-import { loadTfjs, runPython, tfjsWasmFeatures, type Tfjs } from "./lib/peers.js";
+import { loadTfjs, openblasCoreType, runPython, tfjsWasmFeatures, type Tfjs } from "./lib/peers.js";
 import { measure, type Measurement } from "./lib/timing.js";
 import { formatNumber, printTable } from "./lib/table.js";
 
@@ -101,15 +102,14 @@ function runNumpy(threads: number): Column {
   const n = String(threads);
   const shapes = JSON.stringify(SHAPES.map(({ label, m, n: cols, k, op }) =>
     ({ label, m, n: cols, k, op })));
-  // Unset in this command only: where the environment forces OpenBLAS's core type (say Haswell) and
-  // L2 size, it runs AVX2 kernels on an AVX-512 machine; the peer should run its best.
+  // In this command only: where the environment forces OpenBLAS's core type (say Haswell) and L2 size, it
+  // runs AVX2 kernels on an AVX-512 machine; the peer should run its best (see openblasCoreType).
   const out = runPython<Cell & { label: string; numpy: string; kernel: string }>("gemm.py", [shapes],
-    { OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_CORETYPE: undefined,
-      OPENBLAS_L2_SIZE: undefined });
+    { OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n });
   if (!out.available) return { ...column, unavailable: out.reason };
   for (const row of out.value) column.cells.set(row.label, row);
   column.note = `${column.name}: numpy ${out.value[0]?.numpy ?? "?"} (${out.value[0]?.kernel ?? "?"}), ` +
-    `OPENBLAS_NUM_THREADS=${n}, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset`;
+    `OPENBLAS_NUM_THREADS=${n}, ${openblasCoreType().note}, OPENBLAS_L2_SIZE unset`;
   return column;
 }
 
