@@ -1,7 +1,10 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import type { ArgReduceOp, Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../backend.js";
 import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
+import type { Conv2dGeometry, Window2d } from "../../core/ops/conv.js";
+import type { BatchNormShape } from "../../core/ops/norm.js";
 import { adamScalars, checkStepStorages } from "../js/optim.js";
+import * as layers from "./layers.js";
 import { Launcher } from "./launcher.js";
 import type { GpuAdapterSummary, GpuExecutor } from "./protocol.js";
 import type { GpuStorage } from "./storage.js";
@@ -40,14 +43,16 @@ function isLinear(view: View): boolean {
  */
 export class WebGpuBackend implements Backend {
   readonly name = "webgpu";
-  private readonly gpu: Launcher;
-  /** Bound where a kernel has an optional operand that is absent (a binding cannot be left empty). */
-  private readonly dummy: GpuStorage;
+  /** @internal */
+  readonly gpu: Launcher;
+  /** @internal Bound where a kernel has an optional operand that is absent (a binding cannot be empty). */
+  readonly dummy: GpuStorage;
 
   /**
    * Whether kernels share work through workgroup memory and barriers (tiled GEMM, tree reductions,
    * softmax by workgroup). Off on SwiftShader, where each barrier costs a fiber switch per invocation
-   * and the one-thread-per-output kernels run 10-50x faster; settable, so tests can check both.
+   * and the one-thread-per-output kernels run 10-50x faster; settable, so tests can check both. The
+   * layer kernels (convolution as implicit GEMM, batch norm by workgroup) follow it too.
    */
   workgroupKernels: boolean;
 
@@ -288,5 +293,32 @@ export class WebGpuBackend implements Backend {
     this.gpu.run(adamStepSource(), own(p), [own(g), own(expAvg), own(expAvgSq), x], [n, f32Word(o.beta1),
       f32Word(1 - o.beta1), f32Word(o.beta2), f32Word(1 - o.beta2), f32Word(o.weightDecay), f32Word(s.decay),
       f32Word(s.stepSize), f32Word(s.biasCorrection2Sqrt), f32Word(o.eps), flags], groupsFor(n));
+  }
+
+  // convolution, max pooling and batch norm: src/backend/webgpu/layers.ts
+  conv2d(x: View, weight: View, bias: View | null, geometry: Conv2dGeometry, out: Storage): void {
+    layers.conv2d(this, x, weight, bias, geometry, out);
+  }
+  conv2dBackwardInput(grad: View, weight: View, geometry: Conv2dGeometry, out: Storage): void {
+    layers.conv2dBackwardInput(this, grad, weight, geometry, out);
+  }
+  conv2dBackwardWeight(x: View, grad: View, geometry: Conv2dGeometry, out: Storage,
+    biasOut: Storage | null): void {
+    layers.conv2dBackwardWeight(this, x, grad, geometry, out, biasOut);
+  }
+  maxPool2d(x: View, planes: number, window: Window2d, out: Storage, indices: Storage): void {
+    layers.maxPool2d(this, x, planes, window, out, indices);
+  }
+  maxPool2dBackward(grad: View, indices: View, planes: number, window: Window2d, out: Storage): void {
+    layers.maxPool2dBackward(this, grad, indices, planes, window, out);
+  }
+  batchNorm(x: View, weight: View | null, bias: View | null, shape: BatchNormShape, eps: number,
+    out: Storage, mean: Storage, variance: Storage): void {
+    layers.batchNorm(this, x, weight, bias, shape, eps, out, mean, variance);
+  }
+  batchNormBackward(x: View, grad: View, weight: View | null, mean: View, variance: View,
+    shape: BatchNormShape, eps: number, dx: Storage | null, dweight: Storage | null,
+    dbias: Storage | null): void {
+    layers.batchNormBackward(this, x, grad, weight, mean, variance, shape, eps, dx, dweight, dbias);
   }
 }
