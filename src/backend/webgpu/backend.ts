@@ -8,10 +8,10 @@ import * as layers from "./layers.js";
 import { Launcher } from "./launcher.js";
 import type { GpuAdapterSummary, GpuExecutor } from "./protocol.js";
 import type { GpuStorage } from "./storage.js";
-import { f32Word, groupsFor, viewWords, wgslType } from "./wgsl-common.js";
+import { f32Word, groupsFor, layout, viewWords, wgslType } from "./wgsl-common.js";
 import { binarySource, copySource, fillSource, unarySource, whereSource } from "./wgsl-elementwise.js";
 import { argReduceSource, reduceSource } from "./wgsl-reduce.js";
-import { matmulSimpleSource, matmulSource, TILE } from "./wgsl-matmul.js";
+import { matmulSimpleSource, matmulSimpleThreads, matmulSource, TILE } from "./wgsl-matmul.js";
 import { gatherSource, indexAddSource, indexSelectSource, scatterAddSource } from "./wgsl-index.js";
 import {
   adamStepSource, sgdStepSource, softmaxBackwardSimpleSource, softmaxBackwardSource, softmaxSimpleSource,
@@ -123,44 +123,43 @@ export class WebGpuBackend implements Backend {
 
   copy(src: View, dst: View): void {
     const d = this.gpu.own(dst.storage, "copy"), s = this.gpu.own(src.storage, "copy");
-    const n = size(dst.shape), nd = dst.shape.length;
+    const n = size(dst.shape), [nd, words] = layout(dst.shape, dst, src);
     if (n === 0) return;
-    this.gpu.run(copySource(wgslType(s.dtype), wgslType(d.dtype), nd), d, [s],
-      [n, ...viewWords(dst.shape, dst, src)], groupsFor(n));
+    this.gpu.run(copySource(wgslType(s.dtype), wgslType(d.dtype), nd), d, [s], [n, ...words], groupsFor(n));
   }
 
   fill(dst: View, value: number): void {
     const d = this.gpu.own(dst.storage, "fill");
-    const n = size(dst.shape), t = wgslType(d.dtype);
+    const n = size(dst.shape), t = wgslType(d.dtype), [nd, words] = layout(dst.shape, dst);
     if (n === 0) return;
-    this.gpu.run(fillSource(t, dst.shape.length), d, [],
-      [n, ...viewWords(dst.shape, dst), t === "f32" ? f32Word(value) : value | 0], groupsFor(n));
+    this.gpu.run(fillSource(t, nd), d, [], [n, ...words, t === "f32" ? f32Word(value) : value | 0],
+      groupsFor(n));
   }
 
   unary(op: UnaryOp, x: View, out: Storage, p0 = 0, p1 = 0): void {
     const o = this.gpu.own(out, op), s = this.gpu.own(x.storage, op);
-    const n = size(x.shape);
+    const n = size(x.shape), [nd, words] = layout(x.shape, x);
     if (n === 0) return;
-    this.gpu.run(unarySource(op, wgslType(s.dtype), wgslType(o.dtype), x.shape.length), o, [s],
-      [n, ...viewWords(x.shape, x), f32Word(p0), f32Word(p1)], groupsFor(n));
+    this.gpu.run(unarySource(op, wgslType(s.dtype), wgslType(o.dtype), nd), o, [s],
+      [n, ...words, f32Word(p0), f32Word(p1)], groupsFor(n));
   }
 
   binary(op: BinaryOp, a: View, b: View, out: Storage): void {
     const o = this.gpu.own(out, op), sa = this.gpu.own(a.storage, op), sb = this.gpu.own(b.storage, op);
-    const n = size(a.shape);
+    const n = size(a.shape), [nd, words] = layout(a.shape, a, b);
     if (n === 0) return;
-    this.gpu.run(binarySource(op, wgslType(sa.dtype), wgslType(sb.dtype), wgslType(o.dtype), a.shape.length),
-      o, [sa, sb], [n, ...viewWords(a.shape, a, b)], groupsFor(n));
+    this.gpu.run(binarySource(op, wgslType(sa.dtype), wgslType(sb.dtype), wgslType(o.dtype), nd),
+      o, [sa, sb], [n, ...words], groupsFor(n));
   }
 
   where(cond: View, a: View, b: View, out: Storage): void {
     const o = this.gpu.own(out, "where"), sc = this.gpu.own(cond.storage, "where");
     const sa = this.gpu.own(a.storage, "where"), sb = this.gpu.own(b.storage, "where");
-    const n = size(a.shape);
+    const n = size(a.shape), [nd, words] = layout(a.shape, cond, a, b);
     if (n === 0) return;
     const types = [sc, sa, sb, o].map((s) => wgslType(s.dtype));
-    this.gpu.run(whereSource(types[0], types[1], types[2], types[3], a.shape.length), o, [sc, sa, sb],
-      [n, ...viewWords(a.shape, cond, a, b)], groupsFor(n));
+    this.gpu.run(whereSource(types[0], types[1], types[2], types[3], nd), o, [sc, sa, sb], [n, ...words],
+      groupsFor(n));
   }
 
   reduce(op: ReduceOp, x: View, axes: readonly number[], out: Storage): void {
@@ -204,7 +203,7 @@ export class WebGpuBackend implements Backend {
         a.strides[nd - 1],
         b.strides[nd - 2], b.strides[nd - 1], batchShape.length, ...batchShape, ...a.strides.slice(0, nd - 2),
         ...b.strides.slice(0, nd - 2)];
-      const x = tiled ? Math.ceil(N / TILE) * Math.ceil(M / TILE) : Math.ceil(M * N / 64);
+      const x = tiled ? Math.ceil(N / TILE) * Math.ceil(M / TILE) : Math.ceil(matmulSimpleThreads(M, N) / 64);
       this.gpu.run(source, o, [sa, sb], params, [x, 1, Math.min(65535, batches - base)]);
     }
   }

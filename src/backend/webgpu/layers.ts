@@ -7,8 +7,11 @@ import type { BatchNormShape } from "../../core/ops/norm.js";
 import type { Launcher } from "./launcher.js";
 import type { GpuStorage } from "./storage.js";
 import { f32Word, groupsFor, wgslType } from "./wgsl-common.js";
-import { conv2dInputSource, conv2dSource, conv2dWeightSource, splitSumSource } from "./wgsl-conv.js";
-import { maxPool2dBackwardSource, maxPool2dSource } from "./wgsl-pool.js";
+import {
+  conv2dBiasSource, conv2dInputSource, conv2dInputThreads, conv2dSimpleThreads, conv2dSource,
+  conv2dWeightSimpleThreads, conv2dWeightSource, splitSumSource,
+} from "./wgsl-conv.js";
+import { maxPool2dBackwardSource, maxPool2dScatterSource, maxPool2dSource } from "./wgsl-pool.js";
 import {
   batchNormApplySource, batchNormGradInputSource, batchNormGradSumsSource, batchNormStatsSource,
 } from "./wgsl-norm.js";
@@ -20,6 +23,7 @@ export interface LayerHost {
   readonly dummy: GpuStorage;
   readonly workgroupKernels: boolean;
   reduce(op: ReduceOp, x: View, axes: readonly number[], out: Storage): void;
+  fill(dst: View, value: number): void;
 }
 
 const MAX_GROUPS = 65535;
@@ -46,7 +50,8 @@ export function conv2d(h: LayerHost, x: View, weight: View, bias: View | null, g
   if (total === 0) return;
   const words = convWords(g, [x.offset, weight.offset, bias?.offset ?? 0], bias !== null);
   const grid = h.workgroupKernels ? tiles(g.outChannels / g.groups, g.batch * outPlane, 1, g.groups) : null;
-  h.gpu.run(conv2dSource(grid !== null), o, [sx, sw, sb], words, grid ?? groupsFor(total));
+  h.gpu.run(conv2dSource(grid !== null), o, [sx, sw, sb], words,
+    grid ?? groupsFor(conv2dSimpleThreads(g)));
 }
 
 export function conv2dBackwardInput(h: LayerHost, grad: View, weight: View, g: Conv2dGeometry,
@@ -56,7 +61,7 @@ export function conv2dBackwardInput(h: LayerHost, grad: View, weight: View, g: C
   const total = g.batch * g.inChannels * g.inH * g.inW;
   if (total === 0) return;
   h.gpu.run(conv2dInputSource(), o, [sg, sw], convWords(g, [grad.offset, weight.offset], false),
-    groupsFor(total));
+    groupsFor(conv2dInputThreads(g)));
 }
 
 export function conv2dBackwardWeight(h: LayerHost, x: View, grad: View, g: Conv2dGeometry, out: Storage,
@@ -65,22 +70,26 @@ export function conv2dBackwardWeight(h: LayerHost, x: View, grad: View, g: Conv2
   const sg = h.gpu.own(grad.storage, "conv2dBackwardWeight");
   const outPlane = g.outH * g.outW, long = g.batch * outPlane;
   const size = g.outChannels * (g.inChannels / g.groups) * g.kernelH * g.kernelW;
-  if (biasOut !== null) {
+  if (biasOut !== null && h.workgroupKernels) {
     h.reduce("sum", { storage: grad.storage, shape: [g.batch, g.outChannels, outPlane],
       strides: [g.outChannels * outPlane, outPlane, 1], offset: grad.offset }, [0, 2], biasOut);
+  } else if (biasOut !== null) {
+    h.gpu.run(conv2dBiasSource(), h.gpu.own(biasOut, "conv2dBackwardWeight"), [sg],
+      convWords(g, [grad.offset, 0], false), groupsFor(g.outChannels));
   }
   if (size === 0) return;
   const words = convWords(g, [x.offset, grad.offset], false);
-  // the sum over images and positions is long and the weight small: slices of K run side by side
-  const splits = Math.max(1, Math.min(64, Math.floor(long / 1024)));
-  const grid = h.workgroupKernels
-    ? tiles(g.outChannels / g.groups, size / g.outChannels, splits, g.groups) : null;
-  if (grid === null || splits === 1) {
-    h.gpu.run(conv2dWeightSource(grid !== null), o, [sx, sg], words, grid ?? groupsFor(size));
-    return;
-  }
-  const partial = h.gpu.pool.take(splits * size, "float32");
-  h.gpu.run(conv2dWeightSource(true), partial, [sx, sg], words, grid);
+  // the sum over images and positions is long and the weight small: slices of it run side by side,
+  // K slices of the GEMM in the tiled form, image slices in the other
+  const kSlices = Math.max(1, Math.min(64, Math.floor(long / 1024)));
+  const tiled = h.workgroupKernels ? tiles(g.outChannels / g.groups, size / g.outChannels, kSlices, g.groups)
+    : null;
+  const threads = conv2dWeightSimpleThreads(g);
+  const grid = tiled ?? [Math.ceil(threads / 256), Math.min(g.batch, Math.ceil(1024 / threads)), 1];
+  const splits = grid[1];
+  const partial = splits === 1 ? o : h.gpu.pool.take(splits * size, "float32");
+  h.gpu.run(conv2dWeightSource(tiled !== null), partial, [sx, sg], words, grid);
+  if (partial === o) return;
   h.gpu.run(splitSumSource(), o, [partial], [size, splits], groupsFor(size));
   h.gpu.pool.give(partial);
 }
@@ -105,8 +114,15 @@ export function maxPool2dBackward(h: LayerHost, grad: View, indices: View, plane
   const si = h.gpu.own(indices.storage, "maxPool2dBackward");
   const total = planes * w.inH * w.inW;
   if (total === 0) return;
-  h.gpu.run(maxPool2dBackwardSource(), o, [sg, si], windowWords(planes, w, [grad.offset, indices.offset]),
-    groupsFor(total));
+  const words = windowWords(planes, w, [grad.offset, indices.offset]);
+  const disjoint = w.strideH > (w.kernelH - 1) * w.dilationH && w.strideW > (w.kernelW - 1) * w.dilationW;
+  if (!disjoint) {
+    h.gpu.run(maxPool2dBackwardSource(), o, [sg, si], words, groupsFor(total));
+    return;
+  }
+  h.fill({ storage: o, shape: [total], strides: [1], offset: 0 }, 0);
+  const windows = planes * w.outH * w.outW;
+  if (windows > 0) h.gpu.run(maxPool2dScatterSource(), o, [sg, si], words, groupsFor(windows));
 }
 
 function normWords(s: BatchNormShape, eps: number, views: (View | null)[]): number[] {

@@ -2,6 +2,7 @@
 // that gathers the gradients of the windows whose recorded arg-max it is (WGSL has no float atomics, and
 // a gather writes each element once). Neither shares work, so one form serves every adapter.
 import { bindings, prelude, WG } from "./wgsl-common.js";
+import { windowRange } from "./wgsl-conv.js";
 
 /**
  * Params of both: planes, inH, inW, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW, outH,
@@ -41,24 +42,33 @@ export function maxPool2dSource(): string {
 }
 
 /**
- * Bindings: out [planes, inH, inW], dy, indices. Taps are visited from the last to the first, so the
- * windows come in the row-major order the reference adds them in.
+ * Bindings: out [planes, inH, inW], dy, indices. Only the windows that can reach the element are
+ * visited (one for non-overlapping windows), in the row-major order the reference adds them in.
  */
 export function maxPool2dBackwardSource(): string {
-  return prelude() + bindings([["O", "f32", true], ["G", "f32", false], ["I", "i32", false]]) + main(`
+  return prelude() + bindings([["O", "f32", true], ["G", "f32", false], ["I", "i32", false]]) + windowRange +
+    main(`
   if (e >= P[0] * inH * inW) { return; }
   let ix = e % inW; let iy = (e / inW) % inH; let plane = e / (inW * inH);
   let here = iy * inW + ix;
   var acc = 0.0;
-  for (var ki = P[3] - 1; ki >= 0; ki--) {
-    let ty = iy + P[7] - ki * P[9];
-    if (ty < 0 || ty % P[5] != 0 || ty / P[5] >= outH) { continue; }
-    for (var kj = P[4] - 1; kj >= 0; kj--) {
-      let tx = ix + P[8] - kj * P[10];
-      if (tx < 0 || tx % P[6] != 0 || tx / P[6] >= outW) { continue; }
-      let o = (plane * outH + ty / P[5]) * outW + tx / P[6];
-      if (I[P[14] + o] == here) { acc = acc + G[P[13] + o]; }
+  for (var oy = firstWindow(iy, P[7], P[3], P[5], P[9]); oy <= lastWindow(iy, P[7], P[5], outH); oy++) {
+    let row = (plane * outH + oy) * outW;
+    for (var ox = firstWindow(ix, P[8], P[4], P[6], P[10]); ox <= lastWindow(ix, P[8], P[6], outW); ox++) {
+      if (I[P[14] + row + ox] == here) { acc = acc + G[P[13] + row + ox]; }
     }
   }
   O[e] = acc;`);
+}
+
+/**
+ * The backward when windows cannot overlap (stride ≥ (kernel − 1)·dilation + 1 on both axes): each
+ * input element has at most one window, so a thread per window writes its gradient to its arg-max in a
+ * zeroed output without a race. Same params and bindings as maxPool2dBackwardSource.
+ */
+export function maxPool2dScatterSource(): string {
+  return prelude() + bindings([["O", "f32", true], ["G", "f32", false], ["I", "i32", false]]) + main(`
+  if (e >= P[0] * outH * outW) { return; }
+  let at = I[P[14] + e];
+  if (at >= 0) { O[(e / (outH * outW)) * inH * inW + at] = G[P[13] + e]; }`);
 }

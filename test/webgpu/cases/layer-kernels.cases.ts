@@ -47,6 +47,11 @@ const CASES: Case[] = [
       returnIndices: true });
     return [...withGrads(y, [x]), i];
   }],
+  ["maxPool2d: disjoint 2x2 windows (the scattering backward), padding 1, ceil mode", () => {
+    const x = leaf([2, 3, 8, 7], 16);
+    const [y, i] = F.maxPool2d(x, 2, { padding: 1, ceilMode: true, returnIndices: true });
+    return [...withGrads(y, [x]), i];
+  }],
   ["maxPool2d: ties take the first maximum, NaN wins, gradients follow the indices", () => {
     const x = zd.tensor([1, 3, 3, 0, NaN, 2, 5, 5, 1, 1, 1, 1, 7, NaN, NaN, 2], { shape: [1, 1, 4, 4] })
       .requiresGrad_();
