@@ -38,10 +38,10 @@ const CASES: Case[] = [
   }],
   ["convTranspose2d: stride 2, padding 1, outputPadding [1,0], groups 2", () => {
     const x = leaf([2, 4, 3, 4], 9), w = leaf([4, 3, 3, 2], 10);
-    return withGrads(F.convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: [1, 0], groups: 2 }),
-      [x, w]);
+    const options = { stride: 2, padding: 1, outputPadding: [1, 0], groups: 2 } as const;
+    return withGrads(F.convTranspose2d(x, w, null, options), [x, w]);
   }],
-  ["maxPool2d: kernel 3, stride 2, padding 1, dilation [1,2], ceil mode, indices, overlapping windows", () => {
+  ["maxPool2d: kernel 3, stride 2, padding 1, dilation [1,2], ceil mode, indices, overlapping", () => {
     const x = leaf([2, 3, 9, 10], 11);
     const [y, i] = F.maxPool2d(x, 3, { stride: 2, padding: 1, dilation: [1, 2], ceilMode: true,
       returnIndices: true });
