@@ -2,7 +2,7 @@
 // MLP ends with the parameters the reference backend reaches from the same seed (tolerance rtol 5e-3,
 // atol 5e-4, the contract test's is 2e-3, 2e-4: WebGPU sums in float32 in another order, and the
 // differences grow over an epoch of steps), and LeNet-5 trains one epoch on the Fashion-MNIST subset
-// shipped in data/ with a loss that falls (on SwiftShader, about 1 s a step of 128 images).
+// shipped in data/ with a loss that falls (on SwiftShader, under 2 s a step of 128 images).
 import { inWebGpuChild } from "../../helpers/webgpu-env.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
