@@ -79,9 +79,10 @@ export function conv2dBackwardWeight(h: LayerHost, x: View, grad: View, g: Conv2
   }
   if (size === 0) return;
   const words = convWords(g, [x.offset, grad.offset], false);
-  // the sum over images and positions is long and the weight small: slices of it run side by side,
-  // K slices of the GEMM in the tiled form, image slices in the other
-  const kSlices = Math.max(1, Math.min(64, Math.floor(long / 1024)));
+  // the sum over images and positions is long and the weight small: slices of it run side by side, K
+  // slices of the GEMM in the tiled form (at most 64, of at least 1,024 terms, with at most 16M floats
+  // of partial sums in all), image slices in the other
+  const kSlices = Math.max(1, Math.min(64, Math.floor(long / 1024), Math.floor(2 ** 24 / size)));
   const tiled = h.workgroupKernels ? tiles(g.outChannels / g.groups, size / g.outChannels, kSlices, g.groups)
     : null;
   const threads = conv2dWeightSimpleThreads(g);

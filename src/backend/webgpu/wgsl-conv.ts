@@ -1,10 +1,12 @@
-// Convolution kernels. Every one reads x through the im2col index arithmetic (`col`: row k = (channel,
-// tap), column = (image, output position)) instead of a materialized column matrix. The forward is
-// the GEMM W [og, cg·taps] × cols [cg·taps, N·outH·outW] per group, the weight gradient the GEMM
-// dy [og, N·outH·outW] × colsᵀ; each has a thread-per-output form and a tiled form (64×64 blocks as
+// Convolution kernels, none with a materialized column matrix. The forward is the GEMM
+// W [og, cg·taps] × cols [cg·taps, N·outH·outW] per group, the weight gradient the GEMM
+// dy [og, N·outH·outW] × colsᵀ. Their tiled forms (for real GPUs: 64×64 blocks in workgroup memory as
 // in wgsl-matmul.ts, the weight gradient also split along its long K into partial sums added by
-// `splitSumSource`). The input gradient is a direct gather (a thread per input element summing the
-// outputs and taps that read it), which needs neither atomics nor workgroup memory.
+// `splitSumSource`) read x through the im2col index arithmetic (`col`: row k = (channel, tap), column
+// = (image, output position)). Their forms without workgroup memory (for SwiftShader) give each
+// thread a 4×4 block of outputs with the arithmetic hoisted. The input gradient is a direct gather (a
+// thread per 4 channels × 4 columns of input summing the outputs and taps that read them), which needs
+// neither atomics nor workgroup memory, on every adapter.
 import { bindings, prelude, WG } from "./wgsl-common.js";
 
 /**
