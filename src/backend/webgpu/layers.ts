@@ -9,8 +9,9 @@ import type { GpuStorage } from "./storage.js";
 import { f32Word, groupsFor, wgslType } from "./wgsl-common.js";
 import {
   conv2dBiasSource, conv2dInputSource, conv2dInputThreads, conv2dSimpleThreads, conv2dSource,
-  conv2dWeightSimpleThreads, conv2dWeightSource, splitSumSource,
+  conv2dWeightSimpleThreads, conv2dWeightSource,
 } from "./wgsl-conv.js";
+import { splitSumSource } from "./wgsl-conv-gemm.js";
 import { maxPool2dBackwardSource, maxPool2dScatterSource, maxPool2dSource } from "./wgsl-pool.js";
 import {
   batchNormApplySource, batchNormGradInputSource, batchNormGradSumsSource, batchNormStatsSource,
