@@ -37,27 +37,37 @@ var<workgroup> part2: array<f32, ${WG}>;
   ${body}
 }`;
 
+/**
+ * `body` for each element p (relative to a view's offset) of channel c: rows in order by a thread per
+ * channel (no division per element, which SwiftShader pays for), or strided by a workgroup's threads.
+ */
+function eachOfChannel(perWorkgroup: boolean, body: string): string {
+  if (perWorkgroup) return `for (var j = i32(l); j < count_(); j += ${WG}) { let p = pos(c, j); ${body} }`;
+  return `for (var n = 0; n < P[0]; n++) {
+    let row = (n * P[1] + c) * P[2];
+    for (var p = row; p < row + P[2]; p++) { ${body} }
+  }`;
+}
+
 /** Bindings: mean [C], variance [C] (both written), x. */
 export function batchNormStatsSource(perWorkgroup: boolean): string {
   const head = prelude() + bindings([["M", "f32", true], ["V", "f32", true], ["X", "f32", false]]) + helpers;
-  if (!perWorkgroup) {
-    return head + threadPerChannel(`
+  const sums = `
   var s = 0.0;
-  for (var j = 0; j < count_(); j++) { s = s + X[P[3] + pos(c, j)]; }
-  let m = s / f32(count_());
+  ${eachOfChannel(perWorkgroup, "s = s + X[P[3] + p];")}`;
+  const squares = `
   var q = 0.0;
-  for (var j = 0; j < count_(); j++) { let d = X[P[3] + pos(c, j)] - m; q = q + d * d; }
+  ${eachOfChannel(perWorkgroup, "let d = X[P[3] + p] - m; q = q + d * d;")}`;
+  if (!perWorkgroup) {
+    return head + threadPerChannel(`${sums}
+  let m = s / f32(count_());${squares}
   M[c] = m;
   V[c] = q / f32(count_());`);
   }
-  return head + groupPerChannel(`
-  var s = 0.0;
-  for (var j = i32(l); j < count_(); j += ${WG}) { s = s + X[P[3] + pos(c, j)]; }
+  return head + groupPerChannel(`${sums}
   part[l] = s; part2[l] = 0.0;${tree}
   let m = part[0] / f32(count_());
-  workgroupBarrier();
-  var q = 0.0;
-  for (var j = i32(l); j < count_(); j += ${WG}) { let d = X[P[3] + pos(c, j)] - m; q = q + d * d; }
+  workgroupBarrier();${squares}
   part[l] = q;${tree}
   if (l == 0u) { M[c] = m; V[c] = part[0] / f32(count_()); }`);
 }
@@ -86,15 +96,13 @@ export function batchNormApplySource(): string {
 export function batchNormGradSumsSource(perWorkgroup: boolean): string {
   const head = prelude() + bindings([["S", "f32", true], ["X", "f32", false], ["G", "f32", false],
     ["M", "f32", false], ["V", "f32", false]]) + helpers;
-  const loop = (start: string, step: string): string => `
+  const loop = `
   let m = M[P[10] + c]; let k = invstd(V[P[11] + c]);
   var sg = 0.0; var sgx = 0.0;
-  for (var j = ${start}; j < count_(); j += ${step}) {
-    let p = pos(c, j); let gv = G[P[9] + p];
-    sg = sg + gv; sgx = sgx + gv * (X[P[3] + p] - m) * k;
-  }`;
-  if (!perWorkgroup) return head + threadPerChannel(loop("0", "1") + "\n  S[c] = sg; S[P[1] + c] = sgx;");
-  return head + groupPerChannel(loop("i32(l)", `${WG}`) + `
+  ${eachOfChannel(perWorkgroup,
+    "let gv = G[P[9] + p]; sg = sg + gv; sgx = sgx + gv * (X[P[3] + p] - m) * k;")}`;
+  if (!perWorkgroup) return head + threadPerChannel(loop + "\n  S[c] = sg; S[P[1] + c] = sgx;");
+  return head + groupPerChannel(loop + `
   part[l] = sg; part2[l] = sgx;${tree}
   if (l == 0u) { S[c] = part[0]; S[P[1] + c] = part2[0]; }`);
 }
