@@ -28,9 +28,9 @@ const CASES: Case[] = [
     return withGrads(F.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }),
       [x, w, b]);
   }],
-  ["conv2d: 3x3, padding 1, a long weight-gradient sum (split in the tiled form), no bias", () => {
-    const x = leaf([4, 2, 24, 24], 4), w = leaf([3, 2, 3, 3], 5);
-    return withGrads(F.conv2d(x, w, null, { padding: 1 }), [x, w]);
+  ["conv2d: 3x3, padding 1, long weight and bias gradient sums (split, by workgroup, when tiled)", () => {
+    const x = leaf([4, 2, 24, 24], 4), w = leaf([3, 2, 3, 3], 5), b = leaf([3], 17);
+    return withGrads(F.conv2d(x, w, b, { padding: 1 }), [x, w, b]);
   }],
   ["conv2d: 70 output channels (two row blocks), 5x5, stride 2", () => {
     const x = leaf([1, 3, 11, 9], 6), w = leaf([70, 3, 5, 5], 7), b = leaf([70], 8);
