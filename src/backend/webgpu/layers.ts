@@ -87,7 +87,8 @@ export function conv2dBackwardWeight(h: LayerHost, x: View, grad: View, g: Conv2
   const tiled = h.workgroupKernels ? tiles(g.outChannels / g.groups, size / g.outChannels, kSlices, g.groups)
     : null;
   const threads = conv2dWeightSimpleThreads(g);
-  const grid = tiled ?? [Math.ceil(threads / 256), Math.min(g.batch, Math.ceil(1024 / threads)), 1];
+  const imageSlices = Math.max(1, Math.min(g.batch, Math.ceil(1024 / threads)));
+  const grid = tiled ?? [Math.ceil(threads / 256), imageSlices, 1];
   const splits = grid[1];
   const partial = splits === 1 ? o : h.gpu.pool.take(splits * size, "float32");
   h.gpu.run(conv2dWeightSource(tiled !== null), partial, [sx, sg], words, grid);
