@@ -1,6 +1,6 @@
 // Running a test body on each backend: the reference (js), the fast one (wasm) and, where its kernels
 // were built and ZENDL_NATIVE is not 0, native; the contract test sets ZENDL_TEST_BACKENDS=required to
-// run the same bodies on the required-only backend.
+// run the same bodies on the required-only backend, the WebGPU cases (test/webgpu/cases) to webgpu.
 import * as zd from "../../src/index.js";
 import { loadNativeAddon } from "../../src/node/native-addon.js";
 
@@ -17,4 +17,16 @@ export function onBackend<T>(backend: string, fn: () => T): T {
   } finally {
     zd.setBackend(previous);
   }
+}
+
+/** Backends without float64 tensors: WebGPU (WGSL has no 64-bit floats). */
+export const WITHOUT_FLOAT64: ReadonlySet<string> = new Set(["webgpu"]);
+
+/**
+ * Runs a body that needs float64 tensors (a gradcheck, a float64 layer) on the default backend when
+ * that has float64, else on the reference backend: a test file run with webgpu as the default keeps its
+ * float64 checks, on the CPU, and the float32 ones run on webgpu.
+ */
+export function onFloat64Backend<T>(fn: () => T): T {
+  return WITHOUT_FLOAT64.has(zd.getBackend()) ? onBackend("js", fn) : fn();
 }

@@ -6,7 +6,7 @@ import * as zd from "../../src/index.js";
 import { nn } from "../../src/index.js";
 import { assertClose } from "../helpers/allclose.js";
 import { getArray, loadFixture, type FixtureValue } from "../helpers/fixtures.js";
-import { BACKENDS, onBackend } from "../helpers/on-backend.js";
+import { BACKENDS, onBackend, onFloat64Backend } from "../helpers/on-backend.js";
 import { fromFixture } from "./loss-helpers.js";
 
 const F = nn.functional;
@@ -56,7 +56,7 @@ function fixtureCase(c: Record<string, FixtureValue>): void {
 const f64 = (shape: number[], seed: number): zd.Tensor =>
   zd.randn(shape, { dtype: "float64", seed, requiresGrad: true });
 
-test("gradcheck: conv2d with stride, padding, dilation, groups, padding modes", () => {
+test("gradcheck: conv2d with stride, padding, dilation, groups, padding modes", () => onFloat64Backend(() => {
   zd.gradcheck((x, w, b) => F.conv2d(x, w, b, { stride: [2, 1], padding: 1, dilation: [1, 2] }),
     [f64([2, 2, 5, 6], 1), f64([3, 2, 3, 2], 2), f64([3], 3)]);
   zd.gradcheck((x, w) => F.conv2d(x, w, null, { groups: 2, padding: "same" }),
@@ -65,14 +65,15 @@ test("gradcheck: conv2d with stride, padding, dilation, groups, padding modes", 
     [f64([1, 1, 4, 5], 6), f64([2, 1, 3, 3], 7)]);
   zd.gradcheck((x, w) => F.conv1d(x, w, null, { stride: 2, padding: 1 }),
     [f64([2, 2, 7], 8), f64([3, 2, 3], 9)]);
-});
+}));
 
-test("gradcheck: convTranspose2d with stride, padding, outputPadding, dilation and groups", () => {
+test("gradcheck: convTranspose2d with stride, padding, outputPadding, dilation and groups",
+  () => onFloat64Backend(() => {
   zd.gradcheck((x, w, b) => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: [1, 0] }),
     [f64([1, 2, 3, 3], 10), f64([2, 3, 3, 2], 11), f64([3], 12)]);
   zd.gradcheck((x, w) => F.convTranspose2d(x, w, null, { stride: [1, 2], dilation: 2, groups: 2 }),
     [f64([2, 2, 2, 3], 13), f64([2, 1, 2, 2], 14)]);
-});
+}));
 
 test("convTranspose2d is the adjoint of conv2d: <conv(x), y> = <x, convT(y)>", () => {
   const x = zd.randn([2, 3, 7, 9], { seed: 1 }), w = zd.randn([4, 3, 3, 3], { seed: 2 });
@@ -102,7 +103,7 @@ test("unbatched inputs, 1×1 convolutions and DepthwiseSeparableConv2d", () => {
     ["pointwise.bias", [8]]]);
 });
 
-test("layers print, initialize and save like PyTorch", () => {
+test("layers print, initialize and save like PyTorch", () => onFloat64Backend(() => {
   assert.equal(String(new nn.Conv2d(3, 16, 3, { stride: 2, padding: 1, bias: false })),
     "Conv2d(3, 16, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)");
   assert.equal(new nn.Conv1d(2, 4, 5, { padding: "same", dilation: 2, paddingMode: "reflect" }).extraRepr(),
@@ -124,7 +125,7 @@ test("layers print, initialize and save like PyTorch", () => {
   assert.deepEqual(rebuilt.getConfig(), model.getConfig());
   assert.deepEqual([...rebuilt.stateDict()].map(([k, t]) => [k, t.shape, t.dtype]),
     [...model.stateDict()].map(([k, t]) => [k, t.shape, t.dtype]));
-});
+}));
 
 test("errors name the layer and the numbers", () => {
   const conv = new nn.Conv2d(3, 16, 3);

@@ -6,7 +6,7 @@ import * as zd from "../../src/index.js";
 import { nn } from "../../src/index.js";
 import { assertClose, assertEqualValues } from "../helpers/allclose.js";
 import { getArray, loadFixture, type FixtureValue } from "../helpers/fixtures.js";
-import { BACKENDS, onBackend } from "../helpers/on-backend.js";
+import { BACKENDS, onBackend, onFloat64Backend } from "../helpers/on-backend.js";
 import { fromFixture } from "./loss-helpers.js";
 
 const F = nn.functional;
@@ -78,7 +78,8 @@ for (const [name, c] of Object.entries(loadFixture("norm"))) {
 const f64 = (shape: number[], seed: number): zd.Tensor =>
   zd.randn(shape, { dtype: "float64", seed, requiresGrad: true });
 
-test("gradcheck: batch norm in training (through the batch statistics) and eval, layer norm", () => {
+test("gradcheck: batch norm in training (through the batch statistics) and eval, layer norm",
+  () => onFloat64Backend(() => {
   zd.gradcheck((x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }),
     [f64([3, 2, 2, 3], 1), f64([2], 2), f64([2], 3)]);
   const mean = zd.randn([3], { dtype: "float64", seed: 4 });
@@ -86,7 +87,7 @@ test("gradcheck: batch norm in training (through the batch statistics) and eval,
   zd.gradcheck((x, w) => F.batchNorm(x, mean, variance, { weight: w }), [f64([4, 3], 6), f64([3], 7)]);
   zd.gradcheck((x, w, b) => F.layerNorm(x, [2, 3], { weight: w, bias: b }),
     [f64([2, 2, 3], 8), f64([2, 3], 9), f64([2, 3], 10)]);
-});
+}));
 
 test("batch norm buffers: PyTorch names, state dict order, int32 counter, reset", () => {
   const bn = new nn.BatchNorm2d(4);
@@ -107,7 +108,7 @@ test("batch norm buffers: PyTorch names, state dict order, int32 counter, reset"
   assert.equal(String(new nn.LayerNorm([4, 5])), "LayerNorm((4, 5), eps=1e-05, elementwise_affine=True)");
 });
 
-test("norm layers and Dropout2d round-trip through their configs", () => {
+test("norm layers and Dropout2d round-trip through their configs", () => onFloat64Backend(() => {
   const model = new nn.Sequential(new nn.BatchNorm2d(3, { momentum: null, eps: 1e-3 }),
     new nn.BatchNorm1d(4, { affine: false, dtype: "float64" }),
     new nn.LayerNorm([4, 5], { elementwiseAffine: false }),
@@ -117,7 +118,7 @@ test("norm layers and Dropout2d round-trip through their configs", () => {
   assert.deepEqual(rebuilt.getConfig(), model.getConfig());
   assert.deepEqual([...rebuilt.stateDict()].map(([k, t]) => [k, t.shape, t.dtype]),
     [...model.stateDict()].map(([k, t]) => [k, t.shape, t.dtype]));
-});
+}));
 
 test("Dropout2d zeroes whole channels, scales the rest by 1/(1-p), and is the identity in eval", () => {
   zd.manualSeed(3);

@@ -6,6 +6,7 @@ import {
   Adam, AdamW, Adagrad, RMSprop, SGD, type Optimizer, type OptimizerStateDict, type Params,
 } from "../../src/optim/index.js";
 import { loadFixture, type FixtureArray, type FixtureValue } from "../helpers/fixtures.js";
+import { onFloat64Backend } from "../helpers/on-backend.js";
 
 function fromFixture(a: FixtureValue, requiresGrad = false): Tensor {
   const { shape, data } = a as FixtureArray;
@@ -227,7 +228,7 @@ test("works through autograd: minimizes a quadratic, and lr changes via paramGro
   assert.deepEqual(Array.from(w.dataSync()), before);
 });
 
-test("maximize steps up the gradient; float64 parameters keep float64 state", () => {
+test("maximize steps up the gradient; float64 parameters keep float64 state", () => onFloat64Backend(() => {
   const up = tensor([1, 2], { requiresGrad: true }), down = tensor([1, 2], { requiresGrad: true });
   const a = new Adam([up], { lr: 0.1, maximize: true }), b = new Adam([down], { lr: 0.1 });
   up.grad = tensor([0.5, -1]);
@@ -243,7 +244,7 @@ test("maximize steps up the gradient; float64 parameters keep float64 state", ()
   assert.equal(s?.squareAvg.dtype, "float64");
   assert.equal(s?.gradAvg?.dtype, "float64");
   assert.equal(d.dtype, "float64");
-});
+}));
 
 test("addParamGroup adds parameters with their own options; step returns the closure's value", () => {
   const a = ones([2], { requiresGrad: true }), b = ones([2], { requiresGrad: true });

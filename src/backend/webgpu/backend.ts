@@ -1,16 +1,19 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
 import type { ArgReduceOp, Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../backend.js";
 import type { AdamStepOptions, SgdStepOptions } from "../../optim/fused.js";
+import type { Conv2dGeometry, Window2d } from "../../core/ops/conv.js";
+import type { BatchNormShape } from "../../core/ops/norm.js";
 import { adamScalars, checkStepStorages } from "../js/optim.js";
 import { copyHostCopy, indexSelectHostCopy, noteHostWrite, readHostCopy } from "./host-copy.js";
+import * as layers from "./layers.js";
 import { Launcher } from "./launcher.js";
 import { reluBackward } from "./relu.js";
 import type { GpuAdapterSummary, GpuExecutor } from "./protocol.js";
 import type { GpuStorage } from "./storage.js";
-import { f32Word, groupsFor, isLinear, viewWords, wgslType } from "./wgsl-common.js";
+import { f32Word, groupsFor, isLinear, layout, viewWords, wgslType } from "./wgsl-common.js";
 import { binarySource, copySource, fillSource, unarySource, whereSource } from "./wgsl-elementwise.js";
 import { argReduceSource, reduceSource } from "./wgsl-reduce.js";
-import { matmulSimpleSource, matmulSource, TILE } from "./wgsl-matmul.js";
+import { matmulSimpleSource, matmulSimpleThreads, matmulSource, TILE } from "./wgsl-matmul.js";
 import { gatherSource, indexAddSource, indexSelectSource, scatterAddSource } from "./wgsl-index.js";
 import {
   adamStepSource, sgdStepSource, softmaxBackwardSimpleSource, softmaxBackwardSource, softmaxSimpleSource,
@@ -35,14 +38,16 @@ export class WebGpuBackend implements Backend {
   readonly name = "webgpu";
   /** 4 KiB a buffer: a loop of small tensors collects every 16,384 buffers or so (64 MiB budget). */
   readonly minStorageCharge = 4096;
-  private readonly gpu: Launcher;
-  /** Bound where a kernel has an optional operand that is absent (a binding cannot be left empty). */
-  private readonly dummy: GpuStorage;
+  /** @internal */
+  readonly gpu: Launcher;
+  /** @internal Bound where a kernel has an optional operand that is absent (a binding cannot be empty). */
+  readonly dummy: GpuStorage;
 
   /**
    * Whether kernels share work through workgroup memory and barriers (tiled GEMM, tree reductions,
    * softmax by workgroup). Off on SwiftShader, where each barrier costs a fiber switch per invocation
-   * and the one-thread-per-output kernels run 10-50x faster; settable, so tests can check both.
+   * and the one-thread-per-output kernels run 10-50x faster; settable, so tests can check both. The
+   * layer kernels (convolution as implicit GEMM, batch norm by workgroup) follow it too.
    */
   workgroupKernels: boolean;
 
@@ -118,45 +123,44 @@ export class WebGpuBackend implements Backend {
 
   copy(src: View, dst: View): void {
     const d = this.gpu.own(dst.storage, "copy"), s = this.gpu.own(src.storage, "copy");
-    const n = size(dst.shape), nd = dst.shape.length;
+    const n = size(dst.shape), [nd, words] = layout(dst.shape, dst, src);
     if (n === 0) return;
-    this.gpu.run(copySource(wgslType(s.dtype), wgslType(d.dtype), nd), d, [s],
-      [n, ...viewWords(dst.shape, dst, src)], groupsFor(n));
+    this.gpu.run(copySource(wgslType(s.dtype), wgslType(d.dtype), nd), d, [s], [n, ...words], groupsFor(n));
     if (isLinear(dst)) copyHostCopy(src, d, dst.offset);
   }
 
   fill(dst: View, value: number): void {
     const d = this.gpu.own(dst.storage, "fill");
-    const n = size(dst.shape), t = wgslType(d.dtype);
+    const n = size(dst.shape), t = wgslType(d.dtype), [nd, words] = layout(dst.shape, dst);
     if (n === 0) return;
-    this.gpu.run(fillSource(t, dst.shape.length), d, [],
-      [n, ...viewWords(dst.shape, dst), t === "f32" ? f32Word(value) : value | 0], groupsFor(n));
+    this.gpu.run(fillSource(t, nd), d, [], [n, ...words, t === "f32" ? f32Word(value) : value | 0],
+      groupsFor(n));
   }
 
   unary(op: UnaryOp, x: View, out: Storage, p0 = 0, p1 = 0): void {
     const o = this.gpu.own(out, op), s = this.gpu.own(x.storage, op);
-    const n = size(x.shape);
+    const n = size(x.shape), [nd, words] = layout(x.shape, x);
     if (n === 0) return;
-    this.gpu.run(unarySource(op, wgslType(s.dtype), wgslType(o.dtype), x.shape.length), o, [s],
-      [n, ...viewWords(x.shape, x), f32Word(p0), f32Word(p1)], groupsFor(n));
+    this.gpu.run(unarySource(op, wgslType(s.dtype), wgslType(o.dtype), nd), o, [s],
+      [n, ...words, f32Word(p0), f32Word(p1)], groupsFor(n));
   }
 
   binary(op: BinaryOp, a: View, b: View, out: Storage): void {
     const o = this.gpu.own(out, op), sa = this.gpu.own(a.storage, op), sb = this.gpu.own(b.storage, op);
-    const n = size(a.shape);
+    const n = size(a.shape), [nd, words] = layout(a.shape, a, b);
     if (n === 0) return;
-    this.gpu.run(binarySource(op, wgslType(sa.dtype), wgslType(sb.dtype), wgslType(o.dtype), a.shape.length),
-      o, [sa, sb], [n, ...viewWords(a.shape, a, b)], groupsFor(n));
+    this.gpu.run(binarySource(op, wgslType(sa.dtype), wgslType(sb.dtype), wgslType(o.dtype), nd),
+      o, [sa, sb], [n, ...words], groupsFor(n));
   }
 
   where(cond: View, a: View, b: View, out: Storage): void {
     const o = this.gpu.own(out, "where"), sc = this.gpu.own(cond.storage, "where");
     const sa = this.gpu.own(a.storage, "where"), sb = this.gpu.own(b.storage, "where");
-    const n = size(a.shape);
+    const n = size(a.shape), [nd, words] = layout(a.shape, cond, a, b);
     if (n === 0) return;
     const types = [sc, sa, sb, o].map((s) => wgslType(s.dtype));
-    this.gpu.run(whereSource(types[0], types[1], types[2], types[3], a.shape.length), o, [sc, sa, sb],
-      [n, ...viewWords(a.shape, cond, a, b)], groupsFor(n));
+    this.gpu.run(whereSource(types[0], types[1], types[2], types[3], nd), o, [sc, sa, sb], [n, ...words],
+      groupsFor(n));
   }
 
   reduce(op: ReduceOp, x: View, axes: readonly number[], out: Storage): void {
@@ -200,7 +204,7 @@ export class WebGpuBackend implements Backend {
         a.strides[nd - 1],
         b.strides[nd - 2], b.strides[nd - 1], batchShape.length, ...batchShape, ...a.strides.slice(0, nd - 2),
         ...b.strides.slice(0, nd - 2)];
-      const x = tiled ? Math.ceil(N / TILE) * Math.ceil(M / TILE) : Math.ceil(M * N / 64);
+      const x = tiled ? Math.ceil(N / TILE) * Math.ceil(M / TILE) : Math.ceil(matmulSimpleThreads(M, N) / 64);
       this.gpu.run(source, o, [sa, sb], params, [x, 1, Math.min(65535, batches - base)]);
     }
   }
@@ -292,5 +296,32 @@ export class WebGpuBackend implements Backend {
     this.gpu.run(adamStepSource(), own(p), [own(g), own(expAvg), own(expAvgSq), x], [n, f32Word(o.beta1),
       f32Word(1 - o.beta1), f32Word(o.beta2), f32Word(1 - o.beta2), f32Word(o.weightDecay), f32Word(s.decay),
       f32Word(s.stepSize), f32Word(s.biasCorrection2Sqrt), f32Word(o.eps), flags], groupsFor(n));
+  }
+
+  // convolution, max pooling and batch norm: src/backend/webgpu/layers.ts
+  conv2d(x: View, weight: View, bias: View | null, geometry: Conv2dGeometry, out: Storage): void {
+    layers.conv2d(this, x, weight, bias, geometry, out);
+  }
+  conv2dBackwardInput(grad: View, weight: View, geometry: Conv2dGeometry, out: Storage): void {
+    layers.conv2dBackwardInput(this, grad, weight, geometry, out);
+  }
+  conv2dBackwardWeight(x: View, grad: View, geometry: Conv2dGeometry, out: Storage,
+    biasOut: Storage | null): void {
+    layers.conv2dBackwardWeight(this, x, grad, geometry, out, biasOut);
+  }
+  maxPool2d(x: View, planes: number, window: Window2d, out: Storage, indices: Storage): void {
+    layers.maxPool2d(this, x, planes, window, out, indices);
+  }
+  maxPool2dBackward(grad: View, indices: View, planes: number, window: Window2d, out: Storage): void {
+    layers.maxPool2dBackward(this, grad, indices, planes, window, out);
+  }
+  batchNorm(x: View, weight: View | null, bias: View | null, shape: BatchNormShape, eps: number,
+    out: Storage, mean: Storage, variance: Storage): void {
+    layers.batchNorm(this, x, weight, bias, shape, eps, out, mean, variance);
+  }
+  batchNormBackward(x: View, grad: View, weight: View | null, mean: View, variance: View,
+    shape: BatchNormShape, eps: number, dx: Storage | null, dweight: Storage | null,
+    dbias: Storage | null): void {
+    layers.batchNormBackward(this, x, grad, weight, mean, variance, shape, eps, dx, dweight, dbias);
   }
 }

@@ -31,6 +31,8 @@ fn nan_() -> f32 { var u = 0x7fc00000u; return bitcast<f32>(u); }
 fn inf_() -> f32 { var u = 0x7f800000u; return bitcast<f32>(u); }
 // element i of the row-major shape at P[sh..sh+nd) inside the view whose offset and strides start at P[v]
 fn at(i: i32, sh: i32, nd: i32, v: i32) -> i32 {
+  // one dimension (what coalesce leaves of a contiguous view): no division, which SwiftShader pays for
+  if (nd == 1) { return P[v] + i * P[v + 1]; }
   var r = i;
   var o = P[v];
   for (var d = nd - 1; d >= 0; d--) {
@@ -83,4 +85,34 @@ export function isLinear(view: { shape: readonly number[]; strides: readonly num
     expected *= view.shape[d];
   }
   return true;
+}
+
+interface StridedView { offset: number; strides: readonly number[] }
+
+/**
+ * The same elements over fewer dimensions: drops size-1 dimensions and merges neighbours that every
+ * view steps through as one (stride[d] = stride[d+1]·shape[d+1]), so a contiguous view becomes one
+ * dimension. Returns the shape and the views over it.
+ */
+export function coalesce<V extends StridedView>(shape: readonly number[], ...views: V[]):
+  [number[], ...StridedView[]] {
+  const dims = shape.map((_, d) => d).filter((d) => shape[d] !== 1);
+  const out: number[] = [], strides: number[][] = views.map(() => []);
+  for (const d of dims) {
+    const k = out.length - 1;
+    if (k >= 0 && views.every((v, j) => strides[j][k] === v.strides[d] * shape[d])) {
+      out[k] *= shape[d];
+      views.forEach((v, j) => { strides[j][k] = v.strides[d]; });
+    } else {
+      out.push(shape[d]);
+      views.forEach((v, j) => strides[j].push(v.strides[d]));
+    }
+  }
+  return [out, ...views.map((v, j) => ({ offset: v.offset, strides: strides[j] }))];
+}
+
+/** The dimension count and the shape and view words of `coalesce(shape, ...views)`. */
+export function layout(shape: readonly number[], ...views: StridedView[]): [number, number[]] {
+  const [merged, ...over] = coalesce(shape, ...views);
+  return [merged.length, viewWords(merged, ...over)];
 }

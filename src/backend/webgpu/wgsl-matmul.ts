@@ -70,10 +70,15 @@ var<workgroup> Bs: array<${t}, 1024>;
 }`;
 }
 
+const unroll = (line: (q: number) => string, sep = "\n  "): string => [0, 1, 2, 3].map(line).join(sep);
+
 /**
- * The same product with a thread per element of C and no workgroup memory: for adapters where a
- * workgroup barrier is expensive (SwiftShader runs each invocation as a fiber and switches at every
- * barrier, which made the tiled kernel 10x slower there). Same params and bindings as `matmulSource`.
+ * The same product without workgroup memory, for adapters where a workgroup barrier is expensive
+ * (SwiftShader runs each invocation as a fiber and switches at every barrier, which made the tiled
+ * kernel 10x slower there): a thread per 4×4 block of C, unrolled by hand into registers (a loop over a
+ * private array indexes memory there), so that 8 loads serve 16 products. Edge blocks read clamped
+ * rows and columns and store only their own. Same params and bindings as `matmulSource`; workgroups
+ * [⌈⌈M/4⌉·⌈N/4⌉/64⌉, 1, batches].
  */
 export function matmulSimpleSource(t: WgslType, nb: number): string {
   const zero = t === "f32" ? "0.0" : "0";
@@ -81,19 +86,38 @@ export function matmulSimpleSource(t: WgslType, nb: number): string {
   return prelude() + bindings([["O", t, true], ["A", t, false], ["B", t, false]]) + `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) {
   let M = P[0]; let N = P[1]; let K = P[2];
-  let e = i32(g.x);
-  if (e >= M * N) { return; }
-  let gm = e / N; let gn = e % N;
+  let e = i32(g.x); let blocksN = (N + 3) / 4;
+  if (e >= ((M + 3) / 4) * blocksN) { return; }
+  let m0 = (e / blocksN) * 4; let n0 = (e % blocksN) * 4;
   let batch = i32(g.z) + P[4];
   var ao = P[5]; var bo = P[6]; var r = batch;
   for (var d = ${nb - 1}; d >= 0; d--) {
     let n = P[${sh} + d]; let c = r % n; r = r / n;
     ao += c * P[${as} + d]; bo += c * P[${bs} + d];
   }
-  let a0 = ao + gm * P[7]; let b0 = bo + gn * P[10];
-  var acc = ${zero};
-  for (var k = 0; k < K; k++) { acc = acc + A[a0 + k * P[8]] * B[b0 + k * P[9]]; }
-  let o = batch * M * N + e;
-  if (P[3] != 0) { O[o] = O[o] + acc; } else { O[o] = acc; }
+  ${unroll((q) => `let a${q} = ao + min(m0 + ${q}, M - 1) * P[7];
+  let b${q} = bo + min(n0 + ${q}, N - 1) * P[10];
+  var c${q} = vec4<${t}>(${zero});`)}
+  let ca = P[8]; let rb = P[9];
+  for (var k = 0; k < K; k++) {
+    let bv = vec4<${t}>(${unroll((q) => `B[b${q} + k * rb]`, ", ")});
+    ${unroll((q) => `c${q} = c${q} + A[a${q} + k * ca] * bv;`, "\n    ")}
+  }
+  for (var i = 0; i < 4; i++) {
+    if (m0 + i >= M) { break; }
+    var row = c0;
+    if (i == 1) { row = c1; } else if (i == 2) { row = c2; } else if (i == 3) { row = c3; }
+    let o = batch * M * N + (m0 + i) * N + n0;
+    for (var j = 0; j < 4; j++) {
+      if (n0 + j < N) {
+        if (P[3] != 0) { O[o + j] = O[o + j] + row[j]; } else { O[o + j] = row[j]; }
+      }
+    }
+  }
 }`;
+}
+
+/** Threads of matmulSimpleSource per batch: one per 4×4 block of C. */
+export function matmulSimpleThreads(M: number, N: number): number {
+  return Math.ceil(M / 4) * Math.ceil(N / 4);
 }

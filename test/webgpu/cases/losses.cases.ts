@@ -1,7 +1,5 @@
 // The loss functions' PyTorch fixtures and checks (test/nn/losses.test.ts, 88 tests) with WebGPU as the
-// default backend and the only one BACKENDS names. (Run by hand the same way, test/nn/rnn.test.ts and
-// test/models/generative-pytorch.test.ts pass on WebGPU too, but take 40 s and 20 s on SwiftShader;
-// test/nn/conv.test.ts did not finish within 400 s there.)
+// default backend and the only one BACKENDS names; the layer files run in layers.cases.ts.
 import { inWebGpuChild } from "../../helpers/webgpu-env.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
