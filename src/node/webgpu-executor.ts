@@ -43,6 +43,14 @@ export async function nodeWebGpuExecutor(): Promise<GpuExecutor> {
     worker.ref();
     post({ stop: true });
   });
+  // process.exit() ends the worker wherever it is: wait (at most 10 s) until it is between batches
+  process.once("exit", () => {
+    flush();
+    const until = Date.now() + 10_000;
+    while (Atomics.load(done, 0) < sent && Date.now() < until) {
+      Atomics.wait(done, 0, Atomics.load(done, 0), 100);
+    }
+  });
   let pending: GpuCommand[] = [];
   let sent = 0, reading = 0;
   const post = (request: WorkerRequest): void => worker.postMessage(request);
