@@ -141,20 +141,33 @@ test("Chromium: the digits MLP trains to >= 0.96 on webgpu (fitAsync, validation
   assert.ok(result.clfAccuracy >= 0.85, `MLPClassifier accuracy ${result.clfAccuracy}`);
 });
 
-test("Chromium: the op table's PyTorch fixtures on webgpu (float32, 10x the CPU tolerance)", async () => {
+interface FixtureRun { backend: string; cases: number; failures: string[] }
+
+/** Runs the page suite's `runner` (a global it defines) with the fixtures' URL. */
+async function fixturesOnWebGpu(runner: string): Promise<FixtureRun> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${server.url}dist/browser-webgpu-www/index.html`);
-  await page.waitForFunction(() => "runOpTableOnWebGpu" in globalThis);
-  const result = await page.evaluate(() => (globalThis as unknown as {
-    runOpTableOnWebGpu(url: string): Promise<{ backend: string; cases: number; failures: string[] }> })
-    .runOpTableOnWebGpu("/test/fixtures/"));
+  await page.waitForFunction((name) => name in globalThis, runner);
+  const result = await page.evaluate((name) => (globalThis as unknown as Record<string,
+    (url: string) => Promise<FixtureRun>>)[name]("/test/fixtures/"), runner);
   await page.close();
-  console.log(JSON.stringify({ backend: result.backend, cases: result.cases,
+  console.log(JSON.stringify({ runner, backend: result.backend, cases: result.cases,
     failures: result.failures.length }));
   assert.deepEqual(errors, [], "no uncaught errors in the page");
   assert.equal(result.backend, "webgpu");
+  return result;
+}
+
+test("Chromium: the op table's PyTorch fixtures on webgpu (float32, 10x the CPU tolerance)", async () => {
+  const result = await fixturesOnWebGpu("runOpTableOnWebGpu");
   assert.ok(result.cases > 50, `ran ${result.cases} fixture cases`);
+  assert.deepEqual(result.failures, []);
+});
+
+test("Chromium: the conv and pool layers' PyTorch fixtures on webgpu (float32, 10x tolerance)", async () => {
+  const result = await fixturesOnWebGpu("runLayerFixturesOnWebGpu");
+  assert.equal(result.cases, 37 + 29, "every conv and pool case ran");
   assert.deepEqual(result.failures, []);
 });

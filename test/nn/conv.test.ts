@@ -8,27 +8,10 @@ import { assertClose } from "../helpers/allclose.js";
 import { getArray, loadFixture, type FixtureValue } from "../helpers/fixtures.js";
 import { BACKENDS, onBackend, onFloat64Backend } from "../helpers/on-backend.js";
 import { fromFixture } from "./loss-helpers.js";
+import { convFunctional, convLayerFor } from "../helpers/layer-runners.js";
 
 const F = nn.functional;
 const TOL = { rtol: 1e-4, atol: 1e-5 };
-type Options = Record<string, FixtureValue>;
-
-function layerFor(c: Record<string, FixtureValue>): nn.Conv1d | nn.Conv2d | nn.ConvTranspose2d {
-  const [inC, outC] = [c.inChannels as number, c.outChannels as number];
-  const k = c.kernelSize as nn.functional.IntPair;
-  const opts = { ...(c.options as Options), bias: c.hasBias as boolean } as nn.Conv2dLayerOptions;
-  if (c.op === "conv1d") return new nn.Conv1d(inC, outC, k as number, opts as nn.Conv1dLayerOptions);
-  if (c.op === "conv2d") return new nn.Conv2d(inC, outC, k, opts);
-  return new nn.ConvTranspose2d(inC, outC, k, opts as nn.ConvTranspose2dLayerOptions);
-}
-
-function functional(c: Record<string, FixtureValue>, x: zd.Tensor, w: zd.Tensor,
-  b: zd.Tensor | null): zd.Tensor {
-  const o = c.options as Options;
-  if (c.op === "conv1d") return F.conv1d(x, w, b, o as nn.functional.Conv1dOptions);
-  if (c.op === "conv2d") return F.conv2d(x, w, b, o as nn.functional.Conv2dOptions);
-  return F.convTranspose2d(x, w, b, o as nn.functional.ConvTranspose2dOptions);
-}
 
 for (const [name, c] of Object.entries(loadFixture("conv"))) {
   for (const backend of BACKENDS) {
@@ -38,7 +21,7 @@ for (const [name, c] of Object.entries(loadFixture("conv"))) {
 }
 
 function fixtureCase(c: Record<string, FixtureValue>): void {
-  const layer = layerFor(c);
+  const layer = convLayerFor(c);
   const state: Record<string, zd.Tensor> = { weight: fromFixture(getArray(c, "weight")) };
   if (c.hasBias) state.bias = fromFixture(getArray(c, "bias"));
   layer.loadStateDict(state);
@@ -49,7 +32,7 @@ function fixtureCase(c: Record<string, FixtureValue>): void {
   assertClose(x.grad!, getArray(c, "grad_input"), { ...TOL, label: "grad_input" });
   assertClose(layer.weight.grad!, getArray(c, "grad_weight"), { ...TOL, label: "grad_weight" });
   if (c.hasBias) assertClose(layer.bias!.grad!, getArray(c, "grad_bias"), { ...TOL, label: "grad_bias" });
-  const direct = functional(c, x.detach(), state.weight, state.bias ?? null);
+  const direct = convFunctional(c, x.detach(), state.weight, state.bias ?? null);
   assertClose(direct, getArray(c, "output"), { ...TOL, label: "functional output" });
 }
 

@@ -7,36 +7,11 @@ import { assertClose, assertEqualValues } from "../helpers/allclose.js";
 import { getArray, loadFixture, type FixtureValue } from "../helpers/fixtures.js";
 import { BACKENDS, onBackend, onFloat64Backend } from "../helpers/on-backend.js";
 import { fromFixture } from "./loss-helpers.js";
+import { poolRunners } from "../helpers/layer-runners.js";
 
 const F = nn.functional;
 const TOL = { rtol: 1e-5, atol: 1e-6 };
 type Case = Record<string, FixtureValue>;
-// fixture options are JSON; `never` lets each be passed where the API under test types it
-type Any = never;
-
-/** The functional op and the layer of a case, each returning [values] or [values, indices]. */
-function runners(c: Case): Array<[string, (x: zd.Tensor) => zd.Tensor[]]> {
-  const { kernelSize, outputSize, ...rest } = c.options as Record<string, Any>;
-  const o = { ...rest, returnIndices: "indices" in c } as Any;
-  const both = (values: zd.Tensor | zd.Tensor[]): zd.Tensor[] => (Array.isArray(values) ? values : [values]);
-  switch (c.op) {
-    case "max_pool2d": return [["functional", (x) => both(F.maxPool2d(x, kernelSize, o))],
-      ["layer", (x) => (c.indices ? new nn.MaxPool2d(kernelSize, rest).forwardWithIndices(x)
-        : [new nn.MaxPool2d(kernelSize, rest).forward(x)])]];
-    case "max_pool1d": return [["functional", (x) => both(F.maxPool1d(x, kernelSize, o))],
-      ["layer", (x) => (c.indices ? new nn.MaxPool1d(kernelSize, rest).forwardWithIndices(x)
-        : [new nn.MaxPool1d(kernelSize, rest).forward(x)])]];
-    case "avg_pool2d": return [["functional", (x) => [F.avgPool2d(x, kernelSize, rest)]],
-      ["layer", (x) => [new nn.AvgPool2d(kernelSize, rest).forward(x)]]];
-    case "avg_pool1d": return [["functional", (x) => [F.avgPool1d(x, kernelSize, rest)]],
-      ["layer", (x) => [new nn.AvgPool1d(kernelSize, rest).forward(x)]]];
-    case "adaptive_avg_pool2d": return [["functional", (x) => [F.adaptiveAvgPool2d(x, outputSize)]],
-      ["layer", (x) => [new nn.AdaptiveAvgPool2d(outputSize).forward(x)]]];
-    case "adaptive_avg_pool1d": return [["functional", (x) => [F.adaptiveAvgPool1d(x, outputSize)]],
-      ["layer", (x) => [new nn.AdaptiveAvgPool1d(outputSize).forward(x)]]];
-  }
-  throw new Error(`unknown op ${String(c.op)}`);
-}
 
 for (const [name, c] of Object.entries(loadFixture("pool"))) {
   for (const backend of BACKENDS) {
@@ -46,7 +21,7 @@ for (const [name, c] of Object.entries(loadFixture("pool"))) {
 }
 
 function fixtureCase(c: Case): void {
-  for (const [how, run] of runners(c)) {
+  for (const [how, run] of poolRunners(c)) {
     const x = fromFixture(getArray(c, "input"), true);
     const [y, indices] = run(x);
     assertClose(y, getArray(c, "output"), { ...TOL, label: `${how} output` });

@@ -12,7 +12,7 @@ function entryFor(op: string): OpEntry | undefined {
   return OP_TABLE.find((e) => (e.fixtureOps ?? [e.name]).includes(op) && e.fromFixture !== undefined);
 }
 
-function array(c: FixtureCase, field: string): FixtureArray {
+export function array(c: FixtureCase, field: string): FixtureArray {
   const v = c[field] as FixtureArray | undefined;
   if (v === undefined || !Array.isArray(v.shape)) throw new Error(`field "${field}" is not an array value`);
   return v;
@@ -22,14 +22,17 @@ function array(c: FixtureCase, field: string): FixtureArray {
 export interface OpTableOptions { float64As?: "float32"; toleranceScale?: number }
 let settings: OpTableOptions = {};
 
-function toTensor(arr: FixtureArray, requiresGrad = false): zd.Tensor {
+/** How the fixture checkers of this page run (checkOpTable sets it; layer-fixtures.ts too). */
+export function useSettings(options: OpTableOptions): void { settings = options; }
+
+export function toTensor(arr: FixtureArray, requiresGrad = false): zd.Tensor {
   const wide = settings.float64As ?? "float64";
   const dtype: zd.DType = arr.dtype === "float64" ? wide : arr.dtype === "float32" ? "float32" : "int32";
   return zd.tensor(arr.data, { shape: [...arr.shape], dtype, requiresGrad });
 }
 
 /** The first element off by more than atol + rtol * |expected| (NaN matches NaN), or null. */
-async function mismatch(actual: zd.Tensor, expected: FixtureArray, rtol: number,
+export async function mismatch(actual: zd.Tensor, expected: FixtureArray, rtol: number,
   atol: number): Promise<string | null> {
   if (actual.shape.join() !== expected.shape.join()) return `shape [${actual.shape}] vs [${expected.shape}]`;
   const a = await actual.data();
@@ -69,7 +72,7 @@ export interface OpTableResult { cases: number; failures: string[] }
 /** Runs every fixture case of ops.json and activations.json fetched from `fixturesUrl`. */
 export async function checkOpTable(fixturesUrl: string,
   options: OpTableOptions = {}): Promise<OpTableResult> {
-  settings = options;
+  useSettings(options);
   const failures: string[] = [];
   let cases = 0;
   for (const file of ["ops", "activations"]) {

@@ -3,6 +3,7 @@
 // frames keep coming, save -> load, and memory over a synchronous loop without dispose.
 import * as zd from "../../../src/index.js";
 import { checkOpTable, type OpTableResult } from "./op-fixtures.js";
+import { checkLayerFixtures } from "./layer-fixtures.js";
 import { checkSyncLoopMemory, checkYieldingLoopMemory, type MemoryResult } from "./memory-loop.js";
 
 export interface SuiteOptions {
@@ -140,3 +141,13 @@ export async function runOpTableOnWebGpu(fixturesUrl: string): Promise<OpTableRe
 }
 (globalThis as unknown as { runOpTableOnWebGpu: typeof runOpTableOnWebGpu }).runOpTableOnWebGpu =
   runOpTableOnWebGpu;
+
+/** The conv and pool layer fixtures on the WebGPU backend (as the op table above). */
+export async function runLayerFixturesOnWebGpu(
+  fixturesUrl: string): Promise<OpTableResult & { backend: string }> {
+  await zd.setBackend("webgpu");
+  const result = await checkLayerFixtures(fixturesUrl, { float64As: "float32", toleranceScale: 10 });
+  return { ...result, backend: zd.getBackend() };
+}
+(globalThis as unknown as { runLayerFixturesOnWebGpu: typeof runLayerFixturesOnWebGpu })
+  .runLayerFixturesOnWebGpu = runLayerFixturesOnWebGpu;
