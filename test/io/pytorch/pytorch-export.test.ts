@@ -69,7 +69,7 @@ test("PyTorch runs every exported layer kind and model family with zendl's outpu
     const outputs = await zd.loadStateDict(join(dirs[i], "outputs.safetensors"));
     assert.equal(outputs.size, expected[i].length, `${c.label}: number of outputs`);
     expected[i].forEach((e, k) => {
-      assertNear(`${c.label} output ${k}`, asOrt(outputs.get(`out${k}`)!) as never, e, 1e-5);
+      assertNear(`${c.label} output ${k}`, asOrt(outputs.get(`out${k}`)!) as never, e, c.rtol ?? 1e-5);
     });
   }
   for (const dir of trained) {
