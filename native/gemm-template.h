@@ -92,6 +92,26 @@ static void NAME(pack_rows)(const float *src, long stride, long width, long kc, 
   for (; p < kc; p++) for (long i = 0; i < width; i++) out[p * width + i] = src[i * stride + p];
 }
 
+#define DECLARE_HALF(i) vf c##i##0 = zero;
+#define STEP_HALF(i) c##i##0 += b0 * a[i];
+#define STORE_HALF(i) *(vf *)(tile + (i) * NR) = c##i##0;
+
+/* The left half (VW columns) of micro's tile into `tile` (row stride NR), each element summed as micro
+ * sums it: an edge of at most VW columns (the 10 outputs of a classifier) at half micro's cost. */
+static void NAME(micro_half)(long kc, const float *restrict a, const float *restrict b,
+                             float *restrict tile) {
+  const vf zero = {0};
+  REP_MR(DECLARE_HALF)
+#pragma GCC unroll 4
+  for (long p = 0; p < kc; p++) {
+    const vf b0 = *(const vf *)b;
+    REP_MR(STEP_HALF)
+    a += MR;
+    b += NR;
+  }
+  REP_MR(STORE_HALF)
+}
+
 /* Rows [0, mc) × depth [0, kc) of A into MR-row panels: for each p, MR consecutive values (zero padded). */
 static void NAME(pack_a)(long mc, long kc, const float *a, long rs, long cs, float *out) {
   for (long i0 = 0; i0 < mc; i0 += MR) {
@@ -126,7 +146,8 @@ static void NAME(pack_b)(long kc, long nc, const float *b, long rs, long cs, flo
     } else if (cs == 1) {
       for (long p = 0; p < kc; p++) {
         const float *src = b + p * rs + j0;
-        for (long j = 0; j < NR; j++) out[p * NR + j] = j < cols ? src[j] : 0.0f;
+        for (long j = 0; j < cols; j++) out[p * NR + j] = src[j];
+        for (long j = cols; j < NR; j++) out[p * NR + j] = 0.0f;
       }
     } else if (cols == NR && rs == 1) {
       NAME(pack_rows)(b + j0 * cs, cs, NR, kc, out); /* a transposed B: NR columns, each contiguous */
@@ -149,7 +170,8 @@ static void NAME(pack_b)(long kc, long nc, const float *b, long rs, long cs, flo
 static void NAME(edge)(long kc, const float *a, const float *b, float *c, long ldc, int accumulate,
                        long rows, long cols) {
   float tile[MR * NR] __attribute__((aligned(64)));
-  NAME(micro)(kc, a, b, tile, NR, 0);
+  if (cols <= VW) NAME(micro_half)(kc, a, b, tile);
+  else NAME(micro)(kc, a, b, tile, NR, 0);
   for (long i = 0; i < rows; i++) {
     float *row = c + i * ldc;
     const float *t = tile + i * NR;

@@ -5,7 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import type { Backend } from "../../src/backend/backend.js";
+import type { Backend, View } from "../../src/backend/backend.js";
 import { JsBackend } from "../../src/backend/js/backend.js";
 import { NativeBackend } from "../../src/backend/native/backend.js";
 import { getNumThreads, setNumThreads } from "../../src/backend/wasm/threads.js";
@@ -76,6 +76,30 @@ function naive(a: Float32Array, b: Float32Array, m: number, n: number, k: number
   return c;
 }
 
+/**
+ * C = A·B[:, :width] against the first columns of A·B with B 40 wide: those come from full tiles (or
+ * wider edges), the narrow product's last columns from the half-width edge kernel; bit for bit the same.
+ */
+function checkNarrowEdge(native: NativeBackend, isa: string): void {
+  const m = 30, k = 300, wide = 40, next = random(11);
+  const a = operand([native], [m, k], {}, next)[0], b = operand([native], [k, wide], {}, next)[0];
+  const product = (view: View): Float32Array => {
+    const n = view.shape[1], out = native.alloc(m * n, "float32");
+    native.matmul(a, view, out);
+    return native.read(contiguous(out, [m, n])) as Float32Array;
+  };
+  const full = product(b);
+  for (const width of [6, 12]) {
+    const narrow = product({ ...b, shape: [k, width] });
+    for (let i = 0; i < m; i++) for (let j = 0; j < width; j++) {
+      if (!Object.is(narrow[i * width + j], full[i * wide + j])) {
+        assert.fail(`${isa}, n = ${width}: element [${i}, ${j}] is ${narrow[i * width + j]}, ` +
+          `${full[i * wide + j]} with n = ${wide}`);
+      }
+    }
+  }
+}
+
 function checkSpecials(native: NativeBackend, isa: string): void {
   const m = 37, n = 41, k = 300;
   const next = random(5);
@@ -117,6 +141,10 @@ if (addon) {
           }
         });
       }
+      test("a narrow last tile (half the kernel's width or less) sums each element as a full tile", () => {
+        addon.selectIsa(isa);
+        try { checkNarrowEdge(native, isa); } finally { addon.selectIsa("auto"); }
+      });
       test("NaN and Inf propagate as in IEEE arithmetic", () => {
         addon.selectIsa(isa);
         try { checkSpecials(native, isa); } finally { addon.selectIsa("auto"); }
