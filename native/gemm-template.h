@@ -45,7 +45,11 @@ static void NAME(micro)(long kc, const float *restrict a, const float *restrict 
                         long ldc, int accumulate) {
   const vf zero = {0};
   REP_MR(DECLARE)
-  for (long i = 0; i < MR; i++) __builtin_prefetch(c + i * ldc, 1);
+  /* both ends of each row of the tile (two cache lines on AVX-512): C's rows lie a row stride apart */
+  for (long i = 0; i < MR; i++) {
+    __builtin_prefetch(c + i * ldc, 1);
+    __builtin_prefetch(c + i * ldc + NR - 1, 1);
+  }
 #pragma GCC unroll 4
   for (long p = 0; p < kc; p++) {
     const vf b0 = *(const vf *)b, b1 = *(const vf *)(b + VW);
