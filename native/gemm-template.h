@@ -96,25 +96,38 @@ static void NAME(pack_rows)(const float *src, long stride, long width, long kc, 
   for (; p < kc; p++) for (long i = 0; i < width; i++) out[p * width + i] = src[i * stride + p];
 }
 
-#define DECLARE_HALF(i) vf c##i##0 = zero;
-#define STEP_HALF(i) c##i##0 += b0 * a[i];
-#define STORE_HALF(i) *(vf *)(tile + (i) * NR) = c##i##0;
+#define DECLARE1(i) vf c##i##0 = zero;
+#define DECLARE2(i) vf c##i##0 = zero, c##i##1 = zero;
+#define STEP1(i) c##i##0 += b0 * a[i];
+#define STEP2(i) STEP(i)
+#define STORE1(i) *(vf *)(tile + (i) * NR) = c##i##0;
+#define STORE2(i) *(vf *)(tile + (i) * NR) = c##i##0; *(vf *)(tile + (i) * NR + VW) = c##i##1;
 
-/* The left half (VW columns) of micro's tile into `tile` (row stride NR), each element summed as micro
- * sums it: an edge of at most VW columns (the 10 outputs of a classifier) at half micro's cost. */
-static void NAME(micro_half)(long kc, const float *restrict a, const float *restrict b,
-                             float *restrict tile) {
-  const vf zero = {0};
-  REP_MR(DECLARE_HALF)
-#pragma GCC unroll 4
-  for (long p = 0; p < kc; p++) {
-    const vf b0 = *(const vf *)b;
-    REP_MR(STEP_HALF)
-    a += MR;
-    b += NR;
+/* The top rows (REP's count) and left vectors (W: 1 or 2) of micro's tile into `tile` (row stride NR),
+ * each element summed as micro sums it: edges (the 10 outputs of a classifier, the last 8 rows of a
+ * batch of 128 on 12-row tiles) at the cost of what they keep. */
+#define EDGE_KERNEL(fn, REP, W)                                                                   \
+  static void fn(long kc, const float *restrict a, const float *restrict b, float *restrict tile) { \
+    const vf zero = {0};                                                                          \
+    REP(DECLARE##W)                                                                               \
+    _Pragma("GCC unroll 4")                                                                       \
+    for (long p = 0; p < kc; p++) {                                                               \
+      const vf b0 = *(const vf *)b, b1 = *(const vf *)(b + VW);                                   \
+      (void)b1;                                                                                   \
+      REP(STEP##W)                                                                                \
+      a += MR;                                                                                    \
+      b += NR;                                                                                    \
+    }                                                                                             \
+    REP(STORE##W)                                                                                 \
   }
-  REP_MR(STORE_HALF)
-}
+#define REP4(X) X(0) X(1) X(2) X(3)
+EDGE_KERNEL(NAME(edge_full_1), REP_MR, 1)
+EDGE_KERNEL(NAME(edge_4_1), REP4, 1)
+EDGE_KERNEL(NAME(edge_4_2), REP4, 2)
+#if MR > 8
+EDGE_KERNEL(NAME(edge_8_1), REP8, 1)
+EDGE_KERNEL(NAME(edge_8_2), REP8, 2)
+#endif
 
 /* Rows [0, mc) × depth [0, kc) of A into MR-row panels: for each p, MR consecutive values (zero padded). */
 static void NAME(pack_a)(long mc, long kc, const float *a, long rs, long cs, float *out) {
@@ -174,7 +187,12 @@ static void NAME(pack_b)(long kc, long nc, const float *b, long rs, long cs, flo
 static void NAME(edge)(long kc, const float *a, const float *b, float *c, long ldc, int accumulate,
                        long rows, long cols) {
   float tile[MR * NR] __attribute__((aligned(64)));
-  if (cols <= VW) NAME(micro_half)(kc, a, b, tile);
+  const int half = cols <= VW;
+  if (rows <= 4) (half ? NAME(edge_4_1) : NAME(edge_4_2))(kc, a, b, tile);
+#if MR > 8
+  else if (rows <= 8) (half ? NAME(edge_8_1) : NAME(edge_8_2))(kc, a, b, tile);
+#endif
+  else if (half) NAME(edge_full_1)(kc, a, b, tile);
   else NAME(micro)(kc, a, b, tile, NR, 0);
   for (long i = 0; i < rows; i++) {
     float *row = c + i * ldc;

@@ -77,24 +77,25 @@ function naive(a: Float32Array, b: Float32Array, m: number, n: number, k: number
 }
 
 /**
- * C = A·B[:, :width] against the first columns of A·B with B 40 wide: those come from full tiles (or
- * wider edges), the narrow product's last columns from the half-width edge kernel; bit for bit the same.
+ * A[:rows]·B[:, :width] against the top-left corner of A·B with A 24 rows (two 12-row or four 6-row
+ * tiles) and B 40 wide: the corner comes from full tiles (or wider edges), the small products' last rows
+ * and columns from the short and narrow edge kernels; bit for bit the same.
  */
-function checkNarrowEdge(native: NativeBackend, isa: string): void {
-  const m = 30, k = 300, wide = 40, next = random(11);
-  const a = operand([native], [m, k], {}, next)[0], b = operand([native], [k, wide], {}, next)[0];
-  const product = (view: View): Float32Array => {
-    const n = view.shape[1], out = native.alloc(m * n, "float32");
-    native.matmul(a, view, out);
+function checkEdges(native: NativeBackend, isa: string): void {
+  const tall = 24, k = 300, wide = 40, next = random(11);
+  const a = operand([native], [tall, k], {}, next)[0], b = operand([native], [k, wide], {}, next)[0];
+  const product = (m: number, n: number): Float32Array => {
+    const out = native.alloc(m * n, "float32");
+    native.matmul({ ...a, shape: [m, k] }, { ...b, shape: [k, n] }, out);
     return native.read(contiguous(out, [m, n])) as Float32Array;
   };
-  const full = product(b);
-  for (const width of [6, 12]) {
-    const narrow = product({ ...b, shape: [k, width] });
-    for (let i = 0; i < m; i++) for (let j = 0; j < width; j++) {
-      if (!Object.is(narrow[i * width + j], full[i * wide + j])) {
-        assert.fail(`${isa}, n = ${width}: element [${i}, ${j}] is ${narrow[i * width + j]}, ` +
-          `${full[i * wide + j]} with n = ${wide}`);
+  const full = product(tall, wide);
+  for (const [m, n] of [[tall, 6], [tall, 12], [3, wide], [7, wide], [3, 6], [7, 12], [10, 20]]) {
+    const small = product(m, n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      if (!Object.is(small[i * n + j], full[i * wide + j])) {
+        assert.fail(`${isa}, ${m}×${n}: element [${i}, ${j}] is ${small[i * n + j]}, ` +
+          `${full[i * wide + j]} in the ${tall}×${wide} product`);
       }
     }
   }
@@ -141,9 +142,9 @@ if (addon) {
           }
         });
       }
-      test("a narrow last tile (half the kernel's width or less) sums each element as a full tile", () => {
+      test("short and narrow edge tiles sum each element as a full tile does", () => {
         addon.selectIsa(isa);
-        try { checkNarrowEdge(native, isa); } finally { addon.selectIsa("auto"); }
+        try { checkEdges(native, isa); } finally { addon.selectIsa("auto"); }
       });
       test("NaN and Inf propagate as in IEEE arithmetic", () => {
         addon.selectIsa(isa);
