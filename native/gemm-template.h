@@ -45,7 +45,11 @@ static void NAME(micro)(long kc, const float *restrict a, const float *restrict 
                         long ldc, int accumulate) {
   const vf zero = {0};
   REP_MR(DECLARE)
-  for (long i = 0; i < MR; i++) __builtin_prefetch(c + i * ldc, 1);
+  /* both ends of each row of the tile (two cache lines on AVX-512): C's rows lie a row stride apart */
+  for (long i = 0; i < MR; i++) {
+    __builtin_prefetch(c + i * ldc, 1);
+    __builtin_prefetch(c + i * ldc + NR - 1, 1);
+  }
 #pragma GCC unroll 4
   for (long p = 0; p < kc; p++) {
     const vf b0 = *(const vf *)b, b1 = *(const vf *)(b + VW);
@@ -56,16 +60,84 @@ static void NAME(micro)(long kc, const float *restrict a, const float *restrict 
   REP_MR(STORE)
 }
 
+#ifndef ZD_TRANSPOSE4
+#define ZD_TRANSPOSE4
+typedef float zd_v4 __attribute__((vector_size(16)));
+typedef float zd_v4u __attribute__((vector_size(16), aligned(4)));
+#ifdef __clang__
+#define ZD_SHUF(x, y, i, j, k, l) __builtin_shufflevector(x, y, i, j, k, l)
+#else
+typedef int zd_i4 __attribute__((vector_size(16)));
+#define ZD_SHUF(x, y, i, j, k, l) __builtin_shuffle(x, y, (zd_i4){i, j, k, l})
+#endif
+#endif
+
+/* out[p·width + i] = src[i·stride + p] for i < width, p < kc: `width` streams that are contiguous in p
+ * (the rows of a row-major A, the columns of a transposed B) interleaved. 4×4 blocks transposed in
+ * registers: one element at a time this was 1/8 to 1/5 of a backprop product on AVX-512. */
+static void NAME(pack_rows)(const float *src, long stride, long width, long kc, float *out) {
+  long p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    long i = 0;
+    for (; i + 4 <= width; i += 4) {
+      const float *s = src + i * stride + p;
+      const zd_v4 r0 = *(const zd_v4u *)s, r1 = *(const zd_v4u *)(s + stride);
+      const zd_v4 r2 = *(const zd_v4u *)(s + 2 * stride), r3 = *(const zd_v4u *)(s + 3 * stride);
+      const zd_v4 t0 = ZD_SHUF(r0, r1, 0, 4, 1, 5), t1 = ZD_SHUF(r0, r1, 2, 6, 3, 7);
+      const zd_v4 t2 = ZD_SHUF(r2, r3, 0, 4, 1, 5), t3 = ZD_SHUF(r2, r3, 2, 6, 3, 7);
+      float *o = out + p * width + i;
+      *(zd_v4u *)o = ZD_SHUF(t0, t2, 0, 1, 4, 5);
+      *(zd_v4u *)(o + width) = ZD_SHUF(t0, t2, 2, 3, 6, 7);
+      *(zd_v4u *)(o + 2 * width) = ZD_SHUF(t1, t3, 0, 1, 4, 5);
+      *(zd_v4u *)(o + 3 * width) = ZD_SHUF(t1, t3, 2, 3, 6, 7);
+    }
+    for (; i < width; i++) for (long q = 0; q < 4; q++) out[(p + q) * width + i] = src[i * stride + p + q];
+  }
+  for (; p < kc; p++) for (long i = 0; i < width; i++) out[p * width + i] = src[i * stride + p];
+}
+
+#define DECLARE1(i) vf c##i##0 = zero;
+#define DECLARE2(i) vf c##i##0 = zero, c##i##1 = zero;
+#define STEP1(i) c##i##0 += b0 * a[i];
+#define STEP2(i) STEP(i)
+#define STORE1(i) *(vf *)(tile + (i) * NR) = c##i##0;
+#define STORE2(i) *(vf *)(tile + (i) * NR) = c##i##0; *(vf *)(tile + (i) * NR + VW) = c##i##1;
+
+/* The top rows (REP's count) and left vectors (W: 1 or 2) of micro's tile into `tile` (row stride NR),
+ * each element summed as micro sums it: edges (the 10 outputs of a classifier, the last 8 rows of a
+ * batch of 128 on 12-row tiles) at the cost of what they keep. */
+#define EDGE_KERNEL(fn, REP, W)                                                                   \
+  static void fn(long kc, const float *restrict a, const float *restrict b, float *restrict tile) { \
+    const vf zero = {0};                                                                          \
+    REP(DECLARE##W)                                                                               \
+    _Pragma("GCC unroll 4")                                                                       \
+    for (long p = 0; p < kc; p++) {                                                               \
+      const vf b0 = *(const vf *)b, b1 = *(const vf *)(b + VW);                                   \
+      (void)b1;                                                                                   \
+      REP(STEP##W)                                                                                \
+      a += MR;                                                                                    \
+      b += NR;                                                                                    \
+    }                                                                                             \
+    REP(STORE##W)                                                                                 \
+  }
+#define REP4(X) X(0) X(1) X(2) X(3)
+EDGE_KERNEL(NAME(edge_full_1), REP_MR, 1)
+EDGE_KERNEL(NAME(edge_4_1), REP4, 1)
+EDGE_KERNEL(NAME(edge_4_2), REP4, 2)
+#if MR > 8
+EDGE_KERNEL(NAME(edge_8_1), REP8, 1)
+EDGE_KERNEL(NAME(edge_8_2), REP8, 2)
+#endif
+
 /* Rows [0, mc) × depth [0, kc) of A into MR-row panels: for each p, MR consecutive values (zero padded). */
 static void NAME(pack_a)(long mc, long kc, const float *a, long rs, long cs, float *out) {
   for (long i0 = 0; i0 < mc; i0 += MR) {
     const long rows = mc - i0 < MR ? mc - i0 : MR;
     if (cs == 1 && rows == MR) {
-      /* MR row streams, MR consecutive floats written per p (row by row at stride MR is ~2x slower) */
-      for (long p = 0; p < kc; p++) {
-        const float *src = a + i0 * rs + p;
-        for (long i = 0; i < MR; i++) out[p * MR + i] = src[i * rs];
-      }
+      NAME(pack_rows)(a + i0 * rs, rs, MR, kc, out);
+    } else if (rs == 1 && rows == MR) {
+      /* a transposed A: MR consecutive floats per p */
+      for (long p = 0; p < kc; p++) memcpy(out + p * MR, a + i0 + p * cs, MR * sizeof(float));
     } else if (cs == 1) {
       for (long i = 0; i < rows; i++) {
         const float *src = a + (i0 + i) * rs;
@@ -91,11 +163,12 @@ static void NAME(pack_b)(long kc, long nc, const float *b, long rs, long cs, flo
     } else if (cs == 1) {
       for (long p = 0; p < kc; p++) {
         const float *src = b + p * rs + j0;
-        for (long j = 0; j < NR; j++) out[p * NR + j] = j < cols ? src[j] : 0.0f;
+        for (long j = 0; j < cols; j++) out[p * NR + j] = src[j];
+        for (long j = cols; j < NR; j++) out[p * NR + j] = 0.0f;
       }
+    } else if (cols == NR && rs == 1) {
+      NAME(pack_rows)(b + j0 * cs, cs, NR, kc, out); /* a transposed B: NR columns, each contiguous */
     } else if (cols == NR) {
-      /* a transposed B: NR column streams, NR consecutive floats written per p (column by column at
-       * stride NR is slower) */
       for (long p = 0; p < kc; p++) {
         const float *src = b + j0 * cs + p * rs;
         for (long j = 0; j < NR; j++) out[p * NR + j] = src[j * cs];
@@ -114,7 +187,13 @@ static void NAME(pack_b)(long kc, long nc, const float *b, long rs, long cs, flo
 static void NAME(edge)(long kc, const float *a, const float *b, float *c, long ldc, int accumulate,
                        long rows, long cols) {
   float tile[MR * NR] __attribute__((aligned(64)));
-  NAME(micro)(kc, a, b, tile, NR, 0);
+  const int half = cols <= VW;
+  if (rows <= 4) (half ? NAME(edge_4_1) : NAME(edge_4_2))(kc, a, b, tile);
+#if MR > 8
+  else if (rows <= 8) (half ? NAME(edge_8_1) : NAME(edge_8_2))(kc, a, b, tile);
+#endif
+  else if (half) NAME(edge_full_1)(kc, a, b, tile);
+  else NAME(micro)(kc, a, b, tile, NR, 0);
   for (long i = 0; i < rows; i++) {
     float *row = c + i * ldc;
     const float *t = tile + i * NR;

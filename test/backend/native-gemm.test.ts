@@ -5,7 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import type { Backend } from "../../src/backend/backend.js";
+import type { Backend, View } from "../../src/backend/backend.js";
 import { JsBackend } from "../../src/backend/js/backend.js";
 import { NativeBackend } from "../../src/backend/native/backend.js";
 import { getNumThreads, setNumThreads } from "../../src/backend/wasm/threads.js";
@@ -76,6 +76,31 @@ function naive(a: Float32Array, b: Float32Array, m: number, n: number, k: number
   return c;
 }
 
+/**
+ * A[:rows]·B[:, :width] against the top-left corner of A·B with A 24 rows (two 12-row or four 6-row
+ * tiles) and B 40 wide: the corner comes from full tiles (or wider edges), the small products' last rows
+ * and columns from the short and narrow edge kernels; bit for bit the same.
+ */
+function checkEdges(native: NativeBackend, isa: string): void {
+  const tall = 24, k = 300, wide = 40, next = random(11);
+  const a = operand([native], [tall, k], {}, next)[0], b = operand([native], [k, wide], {}, next)[0];
+  const product = (m: number, n: number): Float32Array => {
+    const out = native.alloc(m * n, "float32");
+    native.matmul({ ...a, shape: [m, k] }, { ...b, shape: [k, n] }, out);
+    return native.read(contiguous(out, [m, n])) as Float32Array;
+  };
+  const full = product(tall, wide);
+  for (const [m, n] of [[tall, 6], [tall, 12], [3, wide], [7, wide], [3, 6], [7, 12], [10, 20]]) {
+    const small = product(m, n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      if (!Object.is(small[i * n + j], full[i * wide + j])) {
+        assert.fail(`${isa}, ${m}×${n}: element [${i}, ${j}] is ${small[i * n + j]}, ` +
+          `${full[i * wide + j]} in the ${tall}×${wide} product`);
+      }
+    }
+  }
+}
+
 function checkSpecials(native: NativeBackend, isa: string): void {
   const m = 37, n = 41, k = 300;
   const next = random(5);
@@ -117,6 +142,10 @@ if (addon) {
           }
         });
       }
+      test("short and narrow edge tiles sum each element as a full tile does", () => {
+        addon.selectIsa(isa);
+        try { checkEdges(native, isa); } finally { addon.selectIsa("auto"); }
+      });
       test("NaN and Inf propagate as in IEEE arithmetic", () => {
         addon.selectIsa(isa);
         try { checkSpecials(native, isa); } finally { addon.selectIsa("auto"); }
