@@ -57,7 +57,8 @@ export function runPython<T>(script: string, args: readonly string[],
       // a machine that forces OpenBLAS's core type and L2 size (AVX2 kernels on an AVX-512 CPU) would
       // slow every peer that uses it (numpy, Debian's PyTorch): in the peers' commands only, L2 unset
       // and the core type as openblasCoreType() finds best
-      env: { ...process.env, OPENBLAS_CORETYPE: openblasCoreType().value, OPENBLAS_L2_SIZE: undefined, ...env },
+      env: { ...process.env, OPENBLAS_CORETYPE: openblasCoreType().value, OPENBLAS_L2_SIZE: undefined,
+        ...env },
       stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 2 ** 20,
     });
   } catch (error) {
