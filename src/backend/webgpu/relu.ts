@@ -1,18 +1,13 @@
 // ReLU's backward in one pass (core/ops/relu-grad.ts): out = x <= 0 ? 0 : grad, a NaN x passing grad.
 import type { Storage, View } from "../backend.js";
 import type { Launcher } from "./launcher.js";
-import { bindings, groupsFor, isLinear, prelude, WG } from "./wgsl-common.js";
+import { bindings, groupsFor, isLinear, perElement, prelude } from "./wgsl-common.js";
 
 /** Params: n, grad offset, x offset. Bindings: out, grad, x (both contiguous). */
 function reluBackwardSource(): string {
-  return prelude() + bindings([["O", "f32", true], ["G", "f32", false], ["X", "f32", false]]) + `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gi: vec3u,
-  @builtin(num_workgroups) w: vec3u) {
-  let i = flat(gi, w);
-  if (i >= P[0]) { return; }
+  return prelude() + bindings([["O", "f32", true], ["G", "f32", false], ["X", "f32", false]]) + perElement(`
   let x = X[P[2] + i];
-  O[i] = select(G[P[1] + i], 0.0, x <= 0.0 && !isnan_(x));
-}`;
+  O[i] = select(G[P[1] + i], 0.0, x <= 0.0 && !isnan_(x));`);
 }
 
 /** The kernel on float32 views that are each one run of their storage; false for anything else. */

@@ -116,3 +116,17 @@ export function layout(shape: readonly number[], ...views: StridedView[]): [numb
   const [merged, ...over] = coalesce(shape, ...views);
   return [merged.length, viewWords(merged, ...over)];
 }
+
+/**
+ * An entry point with one invocation per element: `index` is its flat number, and it returns at once
+ * when that is not below `bound` (a WGSL expression; null: the body checks).
+ */
+export function perElement(body: string, index = "i", bound: string | null = "P[0]"): string {
+  return `
+@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gi: vec3u,
+  @builtin(num_workgroups) w: vec3u) {
+  let ${index} = flat(gi, w);${bound === null ? "" : `
+  if (${index} >= ${bound}) { return; }`}
+  ${body}
+}`;
+}

@@ -4,7 +4,7 @@
 // the im2col index arithmetic (`col`: row k = (channel, tap), column = (image, output position)). The
 // weight gradient's long K (images × positions) is split into slices whose partial sums
 // `splitSumSource` adds.
-import { bindings, prelude, WG } from "./wgsl-common.js";
+import { bindings, perElement, prelude } from "./wgsl-common.js";
 
 /**
  * Params of every conv kernel: N, C, O, G, inH, inW, kh, kw, strideH, strideW, padH, padW, dilationH,
@@ -116,13 +116,7 @@ export function conv2dWeightGemmSource(): string {
 
 /** Params: n, splits. Bindings: out [n], partial sums [splits, n]; out[i] = Σ_s partial[s, i]. */
 export function splitSumSource(): string {
-  return prelude() + bindings([["O", "f32", true], ["S", "f32", false]]) + `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gi: vec3u,
-  @builtin(num_workgroups) w: vec3u) {
-  let i = flat(gi, w);
-  if (i >= P[0]) { return; }
-  var acc = 0.0;
+  return prelude() + bindings([["O", "f32", true], ["S", "f32", false]]) + perElement(`var acc = 0.0;
   for (var s = 0; s < P[1]; s++) { acc = acc + S[s * P[0] + i]; }
-  O[i] = acc;
-}`;
+  O[i] = acc;`);
 }

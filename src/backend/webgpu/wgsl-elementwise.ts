@@ -1,7 +1,7 @@
 // Elementwise kernels: one thread per output element, each input read through its own strided view
 // (stride 0 for a broadcast dimension). Math runs in f32 except integer arithmetic on int32 tensors.
 import type { BinaryOp, UnaryOp } from "../backend.js";
-import { bindings, convert, prelude, WG, type WgslType } from "./wgsl-common.js";
+import { bindings, convert, perElement, prelude, type WgslType } from "./wgsl-common.js";
 
 /** f32 helpers with the reference backend's edge cases (NaN propagation, PyTorch's thresholds). */
 const MATH = `
@@ -116,13 +116,7 @@ function binaryExpression(op: BinaryOp, t: WgslType): string {
 const INT_SAFE = new Set<BinaryOp>(["add", "sub", "mul", "maximum", "minimum", "eq", "ne", "lt", "le",
   "gt", "ge"]);
 
-const main = (body: string): string => `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) g: vec3u,
-  @builtin(num_workgroups) w: vec3u) {
-  let i = flat(g, w);
-  if (i >= P[0]) { return; }
-  ${body}
-}`;
+const main = (body: string): string => perElement(body);
 
 /** Params: n, shape[nd], x view, p0 bits, p1 bits. */
 export function unarySource(op: UnaryOp, x: WgslType, out: WgslType, nd: number): string {

@@ -1,7 +1,7 @@
 // Fused kernels: row-wise softmax (a workgroup per row: max, then the sum of exponentials, as trees in
 // workgroup memory) and the optimizer steps (a thread per parameter, in place, in the order of
 // src/backend/js/optim.ts so that float32 rounding matches the unfused tensor ops).
-import { bindings, prelude, WG } from "./wgsl-common.js";
+import { bindings, perElement, prelude, WG } from "./wgsl-common.js";
 
 const rowTree = (combine: string): string => `
   workgroupBarrier();
@@ -55,13 +55,7 @@ export function softmaxBackwardSource(): string {
   }`);
 }
 
-const stepMain = (body: string): string => `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gi: vec3u,
-  @builtin(num_workgroups) w: vec3u) {
-  let i = flat(gi, w);
-  if (i >= P[0]) { return; }
-  ${body}
-}`;
+const stepMain = (body: string): string => perElement(body);
 
 /**
  * Params: n, lr, wd, momentum, 1 - dampening (float bits), flags (1 maximize, 2 decay, 4 momentum,

@@ -1,15 +1,9 @@
 // Gather-like kernels read one element per thread; scatter-like ones add one element per thread into
 // the output with atomics (compare-and-swap on the float's bits: WGSL has no float atomics), so the
 // order of additions into one element is not fixed.
-import { bindings, prelude, WG, type WgslType } from "./wgsl-common.js";
+import { bindings, perElement, prelude, type WgslType } from "./wgsl-common.js";
 
-const main = (body: string): string => `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) g: vec3u,
-  @builtin(num_workgroups) w: vec3u) {
-  let i = flat(g, w);
-  if (i >= P[0]) { return; }
-  ${body}
-}`;
+const main = (body: string): string => perElement(body);
 
 /** out[i] += v through atomics on the output's bits. */
 function atomicAdd(t: WgslType): string {

@@ -2,7 +2,7 @@
 // squared deviations from it, as the reference's two passes; in the backward Σdy and Σdy·x̂) come from a
 // thread per channel, or on real GPUs a workgroup per channel adding strided slices as a tree in
 // workgroup memory; the elementwise parts are a thread per element.
-import { bindings, prelude, WG } from "./wgsl-common.js";
+import { bindings, perElement, prelude, WG } from "./wgsl-common.js";
 
 /**
  * Params of every kernel: outer, channels, inner, x offset, weight offset, has weight, bias offset,
@@ -72,16 +72,10 @@ export function batchNormStatsSource(perWorkgroup: boolean): string {
   if (l == 0u) { M[c] = m; V[c] = part[0] / f32(count_()); }`);
 }
 
-const elementwise = (body: string): string => `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gi: vec3u,
-  @builtin(num_workgroups) w: vec3u) {
-  let e = flat(gi, w);
-  if (e >= P[0] * P[1] * P[2]) { return; }
-  let c = (e / P[2]) % P[1];
+const elementwise = (body: string): string => perElement(`let c = (e / P[2]) % P[1];
   var gamma = 1.0;
   if (P[5] != 0) { gamma = Wt[P[4] + c]; }
-  ${body}
-}`;
+  ${body}`, "e", "P[0] * P[1] * P[2]");
 
 /** Bindings: out, x, mean, variance, weight, bias (weight and bias any buffer when absent). */
 export function batchNormApplySource(): string {

@@ -1,20 +1,16 @@
 // Max pooling: a thread per output window (forward), and for the backward a thread per input element
 // that gathers the gradients of the windows whose recorded arg-max it is (WGSL has no float atomics, and
 // a gather writes each element once). Neither shares work, so one form serves every adapter.
-import { bindings, prelude, WG } from "./wgsl-common.js";
+import { bindings, perElement, prelude } from "./wgsl-common.js";
 import { windowRange } from "./wgsl-conv.js";
 
 /**
  * Params of both: planes, inH, inW, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW, outH,
  * outW, then the offsets of the first two inputs.
  */
-const main = (body: string): string => `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gi: vec3u,
-  @builtin(num_workgroups) w: vec3u) {
-  let e = flat(gi, w);
-  let inH = P[1]; let inW = P[2]; let outH = P[11]; let outW = P[12];
-  ${body}
-}`;
+const main = (body: string): string => perElement(`let inH = P[1]; let inW = P[2]; let outH = P[11];
+  let outW = P[12];
+  ${body}`, "e", null);
 
 /**
  * Bindings: out [planes, outH, outW], indices (int32, same shape), x. PyTorch's rule, as the reference:
