@@ -7,8 +7,9 @@ import "../helpers/contract-env.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as zd from "../../src/index.js";
-import { assertClose } from "../helpers/allclose.js";
-import { onBackend } from "../helpers/on-backend.js";
+import {
+  assertSameParameters, digitsEpoch, importLayerFixtureTests, trainedOn,
+} from "../helpers/contract-training.js";
 import { REQUIRED_ONLY } from "../helpers/required-backend.js";
 
 test("the required-only backend hides every optional kernel", () => {
@@ -27,43 +28,15 @@ test("the required-only backend hides every optional kernel", () => {
 // Every test in these files runs on the required-only backend (their BACKENDS loops read the variable set
 // above, and the rest use the default backend).
 await import("../core/ops.test.js");
-await import("../nn/conv.test.js");
-await import("../nn/pool.test.js");
-await import("../nn/norm.test.js");
-await import("../nn/rnn.test.js");
-await import("../nn/rnn-cells.test.js");
 await import("../nn/losses.test.js");
-await import("../models/generative-pytorch.test.js");
-await import("../optim/optimizers.test.js");
+await importLayerFixtureTests();
 
-/** The model's parameters after `train` ran on `backend` from the same seed. */
-function trainedOn(backend: string, train: () => zd.nn.Module): Map<string, zd.Tensor> {
-  return onBackend(backend, () => {
-    zd.manualSeed(0);
-    const model = train();
-    return new Map(Object.entries(model.stateDict()).map(([k, v]) => [k, v.to("float32")]));
-  });
-}
-
-function assertSameParameters(a: Map<string, zd.Tensor>, b: Map<string, zd.Tensor>): void {
-  assert.deepEqual([...a.keys()], [...b.keys()]);
-  for (const [name, t] of a) {
-    assertClose(t, b.get(name) as zd.Tensor, { rtol: 2e-3, atol: 2e-4, label: name });
-  }
-}
+const TOLERANCE = { rtol: 2e-3, atol: 2e-4 };
 
 test("one epoch of the digits MLP: required-only matches the reference backend", () => {
   const { x, y } = zd.data.loadDigits();
-  const train = (): zd.nn.Module => {
-    const xs = x.div(16);
-    const model = new zd.nn.Sequential(new zd.nn.Linear(64, 64), new zd.nn.ReLU(), new zd.nn.Linear(64, 10));
-    const optimizer = new zd.optim.Adam(model.parameters(), { lr: 1e-3 });
-    const history = zd.fit(model, xs, y, { loss: zd.nn.functional.crossEntropy, optimizer, epochs: 1,
-      batchSize: 64, seed: 0, verbose: 0 });
-    assert.ok(Number.isFinite(history.history.loss[0]));
-    return model;
-  };
-  assertSameParameters(trainedOn(REQUIRED_ONLY, train), trainedOn("js", train));
+  const train = (): zd.nn.Module => digitsEpoch(x, y);
+  assertSameParameters(trainedOn(REQUIRED_ONLY, train), trainedOn("js", train), TOLERANCE);
 });
 
 test("one epoch of LeNet-5 on the Fashion-MNIST subset: required-only matches the reference backend", () => {
@@ -76,5 +49,5 @@ test("one epoch of LeNet-5 on the Fashion-MNIST subset: required-only matches th
       batchSize: 128, seed: 0, verbose: 0 });
     return model;
   };
-  assertSameParameters(trainedOn(REQUIRED_ONLY, train), trainedOn("js", train));
+  assertSameParameters(trainedOn(REQUIRED_ONLY, train), trainedOn("js", train), TOLERANCE);
 });

@@ -7,39 +7,13 @@ import { inWebGpuChild } from "../../helpers/webgpu-env.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as zd from "../../../src/index.js";
-import { assertClose } from "../../helpers/allclose.js";
-import { onBackend } from "../../helpers/on-backend.js";
-
-/** The model's parameters (as js tensors) after `train` ran on `backend` from the same seed. */
-function trainedOn(backend: string, train: () => zd.nn.Module): Map<string, zd.Tensor> {
-  return onBackend(backend, () => {
-    zd.manualSeed(0);
-    const model = train();
-    return new Map(Object.entries(model.stateDict()).map(([k, v]) => [k, v.to("js")]));
-  });
-}
-
-function assertSameParameters(a: Map<string, zd.Tensor>, b: Map<string, zd.Tensor>): void {
-  assert.deepEqual([...a.keys()], [...b.keys()]);
-  for (const [name, t] of a) {
-    assertClose(t, b.get(name) as zd.Tensor, { rtol: 5e-3, atol: 5e-4, label: name });
-  }
-}
+import { assertSameParameters, digitsEpoch, trainedOn } from "../../helpers/contract-training.js";
 
 function cases(): void {
   test("one epoch of the digits MLP: webgpu matches the reference backend", () => {
     const { x, y } = zd.data.loadDigits();
-    const train = (): zd.nn.Module => {
-      const xs = x.to(zd.getBackend()).div(16), ys = y.to(zd.getBackend());
-      const { Linear, ReLU, Sequential } = zd.nn;
-      const model = new Sequential(new Linear(64, 64), new ReLU(), new Linear(64, 10));
-      const optimizer = new zd.optim.Adam(model.parameters(), { lr: 1e-3 });
-      const history = zd.fit(model, xs, ys, { loss: zd.nn.functional.crossEntropy, optimizer, epochs: 1,
-        batchSize: 64, seed: 0, verbose: 0 });
-      assert.ok(Number.isFinite(history.history.loss[0]));
-      return model;
-    };
-    assertSameParameters(trainedOn("webgpu", train), trainedOn("js", train));
+    const train = (): zd.nn.Module => digitsEpoch(x, y);
+    assertSameParameters(trainedOn("webgpu", train), trainedOn("js", train), { rtol: 5e-3, atol: 5e-4 });
   });
 
   test("one epoch of LeNet-5 on the Fashion-MNIST subset: the loss falls, test accuracy well above chance",

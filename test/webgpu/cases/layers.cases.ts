@@ -8,17 +8,12 @@ import { inWebGpuChild } from "../../helpers/webgpu-env.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as zd from "../../../src/index.js";
+import { importLayerFixtureTests } from "../../helpers/contract-training.js";
 
 if (inWebGpuChild) {
   test("the layer tests below run on webgpu, with its conv, pool and batch-norm kernels", () => {
     assert.equal(zd.getBackend(), "webgpu");
     assert.ok(zd.hasKernels(zd.tensor([0]).backend, "conv2d", "maxPool2d", "batchNorm"));
   });
-  await import("../../nn/conv.test.js");
-  await import("../../nn/pool.test.js");
-  await import("../../nn/norm.test.js");
-  await import("../../nn/rnn.test.js");
-  await import("../../nn/rnn-cells.test.js");
-  await import("../../models/generative-pytorch.test.js");
-  await import("../../optim/optimizers.test.js");
+  await importLayerFixtureTests();
 }
