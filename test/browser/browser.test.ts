@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { serveStatic, type StaticServer } from "../../examples/browser/server.js";
-import { launchChromium } from "../helpers/chromium.js";
+import { evaluateInPage, launchChromium } from "../helpers/chromium.js";
 import { ROOT, bundlePage } from "../../examples/browser/bundle.js";
 import type { SuiteOptions, SuiteResult } from "./page/suite.js";
 import type { WorkerTrainResult } from "./page/train-worker.js";
@@ -33,19 +33,8 @@ after(async () => {
 });
 
 /** Opens the test page on `server`, runs `fn` in it and checks that nothing threw uncaught. */
-async function inPage<T, A>(server: StaticServer, fn: (arg: A) => Promise<T>, arg: A): Promise<T> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  try {
-    await page.goto(`${server.url}dist/browser-test-www/index.html`);
-    await page.waitForFunction(() => "runSuite" in globalThis);
-    const result = await page.evaluate(fn as (arg: unknown) => Promise<T>, arg as unknown);
-    assert.deepEqual(errors, [], "no uncaught errors in the page");
-    return result as T;
-  } finally {
-    await page.close();
-  }
+function inPage<T, A>(server: StaticServer, fn: (arg: A) => Promise<T>, arg: A): Promise<T> {
+  return evaluateInPage(browser, `${server.url}dist/browser-test-www/index.html`, fn, arg, "runSuite");
 }
 
 function runPage(server: StaticServer, options: Partial<SuiteOptions>): Promise<SuiteResult> {

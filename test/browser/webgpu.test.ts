@@ -8,7 +8,7 @@ import type { BrowserContext } from "playwright-core";
 import { serveStatic, type StaticServer } from "../../examples/browser/server.js";
 import { join } from "node:path";
 import { ROOT, bundlePage } from "../../examples/browser/bundle.js";
-import { launchChromium } from "../helpers/chromium.js";
+import { evaluateInPage, launchChromium } from "../helpers/chromium.js";
 import type * as Zendl from "../../src/index.js";
 
 let browser: BrowserContext;
@@ -34,11 +34,7 @@ interface PageResult {
 }
 
 test("Chromium: await setBackend('webgpu'), async reads, the sync-read error, a training loop", async () => {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${server.url}package.json`);
-  const result = await page.evaluate(async (): Promise<PageResult> => {
+  const result = await evaluateInPage(browser, `${server.url}package.json`, async (): Promise<PageResult> => {
     const bundle = "/dist/browser/zendl.js";
     const zd = (await import(bundle)) as typeof Zendl;
     await zd.setBackend("webgpu");
@@ -71,10 +67,8 @@ test("Chromium: await setBackend('webgpu'), async reads, the sync-read error, a 
     const truth = zd.tensor(labels, { dtype: "int32" });
     const accuracy = (await predicted.eq(truth).float().mean().data())[0];
     return { backend: zd.getBackend(), adapter: adapter.description, product, syncError, losses, accuracy };
-  });
-  await page.close();
+  }, undefined);
   console.log(JSON.stringify({ adapter: result.adapter, losses: result.losses, accuracy: result.accuracy }));
-  assert.deepEqual(errors, [], "no uncaught errors in the page");
   assert.equal(result.backend, "webgpu");
   assert.deepEqual(result.product, [[5, 11], [11, 25]]);
   assert.match(result.syncError, /cannot be read synchronously.*await t\.data\(\)/);
@@ -88,11 +82,8 @@ interface DigitsResult {
 }
 
 test("Chromium: the digits MLP trains to >= 0.96 on webgpu (fitAsync, validation, metrics)", async () => {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${server.url}package.json`);
-  const result = await page.evaluate(async (): Promise<DigitsResult> => {
+  const page = `${server.url}package.json`;
+  const result = await evaluateInPage(browser, page, async (): Promise<DigitsResult> => {
     const bundle = "/dist/browser/zendl.js";
     const zd = (await import(bundle)) as typeof Zendl;
     await zd.setBackend("webgpu");
@@ -124,11 +115,9 @@ test("Chromium: the digits MLP trains to >= 0.96 on webgpu (fitAsync, validation
     const clfAccuracy = (await clf.predict(xTest.div(16)).eq(yTest).float().mean().data())[0];
     return { accuracy, history: history.history, batchLosses, labelsRead, computedReadError, evaluated,
       clfAccuracy, clfIterations: clf.nIter };
-  });
-  await page.close();
+  }, undefined);
   console.log(JSON.stringify({ accuracy: result.accuracy, valAccuracy: result.history.valAccuracy,
     clfAccuracy: result.clfAccuracy }));
-  assert.deepEqual(errors, [], "no uncaught errors in the page");
   assert.equal(result.labelsRead, 1347);
   assert.match(result.computedReadError, /cannot be read synchronously.*await t\.data\(\)/);
   assert.equal(result.batchLosses, 8 * 11, "every step's loss reached its batchEnd event");
@@ -145,17 +134,11 @@ interface FixtureRun { backend: string; cases: number; failures: string[] }
 
 /** Runs the page suite's `runner` (a global it defines) with the fixtures' URL. */
 async function fixturesOnWebGpu(runner: string): Promise<FixtureRun> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${server.url}dist/browser-webgpu-www/index.html`);
-  await page.waitForFunction((name) => name in globalThis, runner);
-  const result = await page.evaluate((name) => (globalThis as unknown as Record<string,
-    (url: string) => Promise<FixtureRun>>)[name]("/test/fixtures/"), runner);
-  await page.close();
+  const result = await evaluateInPage(browser, `${server.url}dist/browser-webgpu-www/index.html`,
+    (name) => (globalThis as unknown as Record<string, (url: string) => Promise<FixtureRun>>)[name](
+      "/test/fixtures/"), runner, runner);
   console.log(JSON.stringify({ runner, backend: result.backend, cases: result.cases,
     failures: result.failures.length }));
-  assert.deepEqual(errors, [], "no uncaught errors in the page");
   assert.equal(result.backend, "webgpu");
   return result;
 }

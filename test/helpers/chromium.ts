@@ -1,5 +1,6 @@
 // Debian's Chromium driven by playwright-core (which downloads no browser): headless, no sandbox (CI
 // runs as root), nothing that phones home, and a fresh profile per launch. `.ci/run` installs it.
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,4 +25,24 @@ export async function launchChromium(options: { args?: string[] } = {}): Promise
     } catch { /* a leftover folder in tmp */ }
   });
   return context;
+}
+
+/**
+ * Opens `url` in a new page, waits for the global `ready` where given, runs `fn(arg)` there and closes the
+ * page; fails when anything in the page threw uncaught.
+ */
+export async function evaluateInPage<T, A>(context: BrowserContext, url: string, fn: (arg: A) => Promise<T>,
+  arg: A, ready?: string): Promise<T> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  try {
+    await page.goto(url);
+    if (ready !== undefined) await page.waitForFunction((name) => name in globalThis, ready);
+    const result = await page.evaluate(fn as (arg: unknown) => Promise<T>, arg as unknown);
+    assert.deepEqual(errors, [], "no uncaught errors in the page");
+    return result as T;
+  } finally {
+    await page.close();
+  }
 }
