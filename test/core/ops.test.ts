@@ -3,43 +3,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as zd from "../../src/index.js";
-import { assertClose, fixtureTensor } from "../helpers/allclose.js";
-import { getArray, loadFixture } from "../helpers/fixtures.js";
-import { OP_TABLE, sampleInputs, type FixtureCase, type OpEntry } from "../helpers/op-table.js";
-
-/** Fixture ops that are not differentiable; their values are checked in tensor.test.ts. */
-const NOT_IN_TABLE = new Set(["argmax", "argmin"]);
-
-function entryFor(op: string): OpEntry | undefined {
-  return OP_TABLE.find((e) => (e.fixtureOps ?? [e.name]).includes(op) && e.fromFixture !== undefined);
-}
+import { loadFixture } from "../helpers/fixtures.js";
+import { entryFor, NOT_IN_TABLE, OP_TABLE, sampleInputs, type FixtureCase } from "../helpers/op-table.js";
+import { runFixtureCase } from "../helpers/op-fixture-case.js";
 
 const fixtureCases: Array<[string, FixtureCase]> = [
   ...Object.entries(loadFixture("ops")).map(([k, v]): [string, FixtureCase] => [`ops/${k}`, v]),
   ...Object.entries(loadFixture("activations"))
     .map(([k, v]): [string, FixtureCase] => [`activations/${k}`, v]),
 ];
-
-/** Runs one fixture case: output = call(inputs), then backward(gradOutput) (or backward() for 0-d). */
-function runFixtureCase(entry: OpEntry, c: FixtureCase): void {
-  const { args, call } = (entry.fromFixture as NonNullable<OpEntry["fromFixture"]>)(c);
-  const inputs = args.map((name) => fixtureTensor(getArray(c, name), { requiresGrad: `grad_${name}` in c }));
-  const tol = { rtol: entry.rtol ?? 1e-5, atol: entry.atol ?? 1e-6 };
-  const output = call(...inputs);
-  assert.equal(output.dtype, "float32", "output dtype");
-  assertClose(output, getArray(c, "output"), { ...tol, label: "output" });
-  const gradFields = Object.keys(c).filter((k) => k.startsWith("grad_"));
-  if (gradFields.length === 0) return;
-  if ("gradOutput" in c) output.backward(fixtureTensor(getArray(c, "gradOutput")));
-  else output.backward();
-  for (const field of gradFields) {
-    const input = inputs[args.indexOf(field.slice("grad_".length))];
-    assert.ok(input, `${field} names an input the call does not take`);
-    assert.ok(input.grad, `${field}: no gradient reached the input`);
-    assert.equal(input.grad.dtype, "float32", `${field} dtype`);
-    assertClose(input.grad, getArray(c, field), { ...tol, label: field });
-  }
-}
 
 describe("op table: PyTorch fixtures", () => {
   for (const [name, c] of fixtureCases) {

@@ -460,3 +460,11 @@ export function sampleInputs(sample: Sample, seed: number): Tensor[] {
     return zd.tensor(values, { shape: spec.shape, dtype: spec.dtype ?? "float64", requiresGrad });
   });
 }
+
+/** Fixture ops that are not differentiable: not in the table (their values are checked in tensor.test.ts). */
+export const NOT_IN_TABLE = new Set(["argmax", "argmin"]);
+
+/** The table entry that reproduces a fixture op, if any. */
+export function entryFor(op: string): OpEntry | undefined {
+  return OP_TABLE.find((e) => (e.fixtureOps ?? [e.name]).includes(op) && e.fromFixture !== undefined);
+}

@@ -4,14 +4,9 @@
 // test/webgpu/cases/ops.cases.ts does in Node, and every value is read asynchronously.
 import * as zd from "../../../src/index.js";
 import type { FixtureArray, FixtureValue } from "../../helpers/fixtures.js";
-import { OP_TABLE, type FixtureCase, type OpEntry } from "../../helpers/op-table.js";
+import { entryFor, NOT_IN_TABLE, type FixtureCase, type OpEntry } from "../../helpers/op-table.js";
 
-const NOT_IN_TABLE = new Set(["argmax", "argmin"]);
-
-function entryFor(op: string): OpEntry | undefined {
-  return OP_TABLE.find((e) => (e.fixtureOps ?? [e.name]).includes(op) && e.fromFixture !== undefined);
-}
-
+/** A fixture field that must be an array value. */
 export function array(c: FixtureCase, field: string): FixtureArray {
   const v = c[field] as FixtureArray | undefined;
   if (v === undefined || !Array.isArray(v.shape)) throw new Error(`field "${field}" is not an array value`);

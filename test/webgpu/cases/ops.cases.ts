@@ -7,19 +7,15 @@ import { inWebGpuChild } from "../../helpers/webgpu-env.js";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as zd from "../../../src/index.js";
-import { assertClose, fixtureTensor } from "../../helpers/allclose.js";
-import { getArray, loadFixture } from "../../helpers/fixtures.js";
+import { assertClose } from "../../helpers/allclose.js";
+import { loadFixture } from "../../helpers/fixtures.js";
 import { onBackend } from "../../helpers/on-backend.js";
-import { OP_TABLE, sampleInputs, type FixtureCase, type OpEntry } from "../../helpers/op-table.js";
+import { entryFor, NOT_IN_TABLE, OP_TABLE, sampleInputs, type OpEntry } from "../../helpers/op-table.js";
+import { runFixtureCase } from "../../helpers/op-fixture-case.js";
 
 function cases(): void {
-  const NOT_IN_TABLE = new Set(["argmax", "argmin"]);
   const tolerance = (entry: OpEntry) => ({ rtol: 10 * (entry.rtol ?? 1e-5),
     atol: 10 * (entry.atol ?? 1e-6) });
-
-  function entryFor(op: string): OpEntry | undefined {
-    return OP_TABLE.find((e) => (e.fixtureOps ?? [e.name]).includes(op) && e.fromFixture !== undefined);
-  }
 
   test("the cases run on the webgpu backend", () => {
     assert.equal(zd.getBackend(), "webgpu");
@@ -33,29 +29,10 @@ function cases(): void {
       test(name, () => {
         const entry = entryFor(c.op as string);
         assert.ok(entry, `fixture op "${String(c.op)}" has no entry`);
-        runFixtureCase(entry, c);
+        runFixtureCase(entry, c, 10);
       });
     }
   });
-
-  function runFixtureCase(entry: OpEntry, c: FixtureCase): void {
-    const { args, call } = (entry.fromFixture as NonNullable<OpEntry["fromFixture"]>)(c);
-    const inputs = args.map((name) => fixtureTensor(getArray(c, name), {
-      requiresGrad: `grad_${name}` in c }));
-    for (const t of inputs) assert.equal(t.backend.name, "webgpu");
-    const tol = tolerance(entry);
-    const output = call(...inputs);
-    assertClose(output, getArray(c, "output"), { ...tol, label: "output" });
-    const gradFields = Object.keys(c).filter((k) => k.startsWith("grad_"));
-    if (gradFields.length === 0) return;
-    if ("gradOutput" in c) output.backward(fixtureTensor(getArray(c, "gradOutput")));
-    else output.backward();
-    for (const field of gradFields) {
-      const input = inputs[args.indexOf(field.slice("grad_".length))];
-      assert.ok(input?.grad, `${field}: no gradient reached the input`);
-      assertClose(input.grad, getArray(c, field), { ...tol, label: field });
-    }
-  }
 
   /** Output and input gradients of one sample in float32 on `backend`, as plain arrays. */
   function sampleResult(backend: string, entry: OpEntry, s: number, e: number): number[][] {
