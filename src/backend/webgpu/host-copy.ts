@@ -11,6 +11,7 @@
 import type { TypedArray } from "../../core/dtype.js";
 import type { View } from "../backend.js";
 import type { GpuStorage } from "./storage.js";
+import { isLinear } from "./wgsl-common.js";
 
 /** Largest storage (elements) that keeps a host copy: label and index tensors, not data sets. */
 export const HOST_COPY_LIMIT = 1 << 20;
@@ -21,12 +22,22 @@ export function noteHostWrite(s: GpuStorage, data: Int32Array | Float32Array, of
     ? Int32Array.from(data) : null;
 }
 
-/** A view's elements in row-major order from its storage's host copy, or null when it has none. */
+/** A view's elements in row-major order from its storage's host copy (a new array), or null. */
 export function readHostCopy(view: View): TypedArray | null {
+  const values = hostValues(view);
+  return values !== null && isLinear(view) ? values.slice() : values;
+}
+
+/**
+ * A view's elements in row-major order from its storage's host copy, or null when it has none: the copy
+ * itself (a subarray, not to be modified) when the view is one run of it, else a gathered array.
+ */
+function hostValues(view: View): Int32Array | null {
   const host = (view.storage as GpuStorage).host;
   if (!host) return null;
   const { shape, strides, offset } = view;
   const n = shape.reduce((a, b) => a * b, 1);
+  if (isLinear(view)) return host.subarray(offset, offset + n);
   const out = new Int32Array(n);
   const position = new Array<number>(shape.length).fill(0);
   let at = offset;
@@ -43,14 +54,14 @@ export function readHostCopy(view: View): TypedArray | null {
 
 /** `out` = x's view copied: its host copy follows when x has one. */
 export function copyHostCopy(x: View, out: GpuStorage, outOffset: number): void {
-  const values = readHostCopy(x);
+  const values = readHostCopy(x);   // a copy: the two storages' host copies must not share memory
   if (values === null || out.dtype !== "int32" || outOffset !== 0 || values.length !== out.size) return;
   out.host = values as Int32Array;
 }
 
 /** `out` = x's rows (along `dim`) picked by `index`: its host copy, when both operands have one. */
 export function indexSelectHostCopy(x: View, dim: number, index: View, out: GpuStorage): void {
-  const values = readHostCopy(x), picks = readHostCopy(index);
+  const values = hostValues(x), picks = hostValues(index);
   if (values === null || picks === null || out.dtype !== "int32") return;
   const outer = x.shape.slice(0, dim).reduce((a, b) => a * b, 1);
   const inner = x.shape.slice(dim + 1).reduce((a, b) => a * b, 1);

@@ -127,6 +127,14 @@ function cases(): void {
     assert.deepEqual([...(await x.slice(1, 1, 3).data())], [1, 2, 5, 6, 9, 10]);
     assert.equal(x.sum().item(), 66);
     assert.deepEqual(await x.argmax(1).toArrayAsync(), [3, 3, 3]);
+    // int32 data from the host is read from its host copy: a read gives a copy the caller may change
+    const labels = zd.tensor([4, 1, 3, 1], { dtype: "int32" });
+    const picked = labels.indexSelect(0, zd.tensor([2, 0], { dtype: "int32" }));
+    labels.dataSync()[0] = 99;
+    (await picked.data())[0] = 99;
+    assert.deepEqual(labels.toArray(), [4, 1, 3, 1]);
+    assert.deepEqual(picked.toArray(), [3, 4]);
+    assert.deepEqual(labels.slice(0, 1, 3).toArray(), [1, 3]);
   });
 }
 
